@@ -1,0 +1,211 @@
+"""Works, their chapters, series, and the stored reading of each work.
+
+Sized for an AO3-class archive (~15M works): every column a listing sorts or
+filters on has an index, counters live on the row (no COUNT(*) on page
+views), and tags hang off works through one narrow (work, tag) table indexed
+both ways.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from fanarchive.people.models import Pseud
+from fanarchive.tags.models import Tag, TagType
+
+
+class WorkQuerySet(models.QuerySet):
+    def visible_to(self, user) -> WorkQuerySet:
+        """Works ``user`` may see: posted ones; restricted ones only when signed in."""
+        works = self.filter(posted=True)
+        if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+            works = works.filter(restricted=False)
+        return works
+
+
+class Work(models.Model):
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True, help_text="Sanitized HTML.")
+    notes = models.TextField(blank=True, help_text="Beginning notes, sanitized HTML.")
+    end_notes = models.TextField(blank=True, help_text="End notes, sanitized HTML.")
+    disclaimer = models.TextField(blank=True, help_text="Sanitized HTML.")
+    language = models.CharField(max_length=16, default="en", db_index=True)
+    word_count = models.PositiveIntegerField(default=0)
+    chapter_count = models.PositiveSmallIntegerField(default=0, help_text="Chapters posted.")
+    expected_chapters = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty when unknown.")
+    complete = models.BooleanField(default=False)
+    posted = models.BooleanField(default=True, help_text="Drafts are visible only to their creators.")
+    restricted = models.BooleanField(default=False, help_text="Visible to signed-in users only.")
+    published_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    hits = models.PositiveIntegerField(default=0)
+    kudos_count = models.PositiveIntegerField(default=0)
+    bookmarks_count = models.PositiveIntegerField(default=0)
+    comments_count = models.PositiveIntegerField(default=0)
+
+    creators = models.ManyToManyField(Pseud, related_name="works", blank=True)
+    tags = models.ManyToManyField(Tag, related_name="works", through="WorkTag", blank=True)
+
+    import_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False,
+        help_text="Identity of the file a work was imported from, so re-importing updates it.",
+    )  # fmt: skip
+
+    objects = WorkQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-updated_at", "-id"], name="work_updated_idx"),
+            models.Index(fields=["-published_at", "-id"], name="work_published_idx"),
+            models.Index(fields=["-kudos_count", "-id"], name="work_kudos_idx"),
+            models.Index(fields=["-hits", "-id"], name="work_hits_idx"),
+            models.Index(fields=["-bookmarks_count", "-id"], name="work_bookmarks_idx"),
+            models.Index(fields=["-comments_count", "-id"], name="work_comments_idx"),
+            models.Index(fields=["-word_count", "-id"], name="work_words_idx"),
+            models.Index(fields=["title", "id"], name="work_title_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:work", args=[self.pk])
+
+    @property
+    def chapters_label(self) -> str:
+        """AO3's "posted/expected" chapter label ("3/?" while unknown)."""
+        return f"{self.chapter_count}/{self.expected_chapters or '?'}"
+
+    def tags_of(self, tag_type: str) -> list[Tag]:
+        """This work's tags of one type, in name order (uses prefetched tags)."""
+        return sorted((t for t in self.tags.all() if t.type == tag_type), key=lambda t: t.key)
+
+    @property
+    def ratings(self) -> list[Tag]:
+        return self.tags_of(TagType.RATING)
+
+    @property
+    def warnings(self) -> list[Tag]:
+        return self.tags_of(TagType.WARNING)
+
+    @property
+    def categories(self) -> list[Tag]:
+        return self.tags_of(TagType.CATEGORY)
+
+    @property
+    def fandoms(self) -> list[Tag]:
+        return self.tags_of(TagType.FANDOM)
+
+    @property
+    def relationships(self) -> list[Tag]:
+        return self.tags_of(TagType.RELATIONSHIP)
+
+    @property
+    def characters(self) -> list[Tag]:
+        return self.tags_of(TagType.CHARACTER)
+
+    @property
+    def freeforms(self) -> list[Tag]:
+        return self.tags_of(TagType.FREEFORM)
+
+    def refresh_totals(self) -> None:
+        """Recompute word and chapter counts from the posted chapters."""
+        chapters = self.chapters.filter(posted=True)
+        self.chapter_count = chapters.count()
+        self.word_count = chapters.aggregate(total=models.Sum("word_count"))["total"] or 0
+
+
+class WorkTag(models.Model):
+    """A tag on a work: the narrow table every filter reads."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="work_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="work_tags")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["work", "tag"], name="worktag_unique")]
+        indexes = [models.Index(fields=["tag", "work"], name="worktag_tag_work_idx")]
+
+
+class Chapter(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=255, blank=True)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    end_notes = models.TextField(blank=True)
+    body = models.TextField(help_text="Sanitized HTML.")
+    word_count = models.PositiveIntegerField(default=0)
+    posted = models.BooleanField(default=True)
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["work", "position"]
+        constraints = [models.UniqueConstraint(fields=["work", "position"], name="chapter_position_unique")]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    @property
+    def heading(self) -> str:
+        """"Chapter 2: Title" or just "Chapter 2"."""
+        return f"Chapter {self.position}: {self.title}" if self.title else f"Chapter {self.position}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:chapter", args=[self.work_id, self.position])
+
+
+class Series(models.Model):
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    complete = models.BooleanField(default=False)
+    creators = models.ManyToManyField(Pseud, related_name="series", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:series", args=[self.pk])
+
+
+class SeriesPart(models.Model):
+    """A work's place in a series."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="parts")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="series_parts")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["series", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "position"], name="seriespart_position_unique"),
+            models.UniqueConstraint(fields=["series", "work"], name="seriespart_work_unique"),
+        ]
+
+
+class WorkReading(models.Model):
+    """What the reader found in a work, kept so pages and filters can use it.
+
+    ``result`` is :meth:`fanarchive.reading.Reading.to_dict`; the placement is
+    also stored as columns (timeline indexes) so "set during" filters are
+    plain indexed range queries.
+    """
+
+    work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="reading")
+    result = models.JSONField()
+    read_at = models.DateTimeField(default=timezone.now)
+    canon_fandom = models.CharField(max_length=150, blank=True)
+    after_index = models.IntegerField(null=True, blank=True, help_text="Timeline index of the last canon entry that has happened.")
+    before_index = models.IntegerField(null=True, blank=True, help_text="Timeline index of the first canon entry that has not.")
+
+    class Meta:
+        indexes = [models.Index(fields=["canon_fandom", "after_index", "before_index"], name="reading_placement_idx")]
