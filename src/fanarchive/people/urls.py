@@ -1,4 +1,8 @@
 from django.urls import path
 
+from fanarchive.people import views
+
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("<path:name>/", views.pseud_detail, name="pseud"),
+]

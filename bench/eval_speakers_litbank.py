@@ -1,0 +1,268 @@
+"""Evaluate quotation finding and speaker attribution on LitBank's quotation layer.
+
+Run:  .venv/bin/python bench/eval_speakers_litbank.py [--verbose] [--data DIR]
+
+Data: ``shared/data/litbank_quotes/tsv`` (beside the repository; or
+``FANARCHIVE_SHARED``): for each excerpt a ``.txt`` (tokenised, one sentence
+a line) and a ``.ann`` (``QUOTE`` rows: id, start sentence, start token, end
+sentence, end token (inclusive), text; ``ATTRIB`` rows: quote id, speaker id
+such as ``Winnie_Verloc-3``).
+
+What happens:
+
+1. Each excerpt is detokenised into paragraphs.  LitBank keeps no paragraph
+   breaks, so they are guessed the way novels set dialogue: after a
+   closed quotation, a sentence opening a new quotation, or a capitalised
+   narration sentence that is not an attribution ("Spike asks."), starts a
+   new paragraph; a quotation after narration stays in its paragraph (an
+   action beat).  Gold labels are not consulted.
+2. :func:`find_quotations` + :func:`attribute_paragraphs` run with a cast
+   from :meth:`Cast.from_text` (no canon data for novels).
+3. Each gold quote is aligned to the predicted quote sharing most of its
+   tokens; it counts as *found* when at least half its tokens are covered.
+
+Scoring rules for speakers (gold ids lose their ``-N`` cluster suffix and
+are split on ``_``; predicted names are split on non-letters; everything is
+lower-cased):
+
+* **lenient** (headline): correct when the predicted character's name, or
+  one of its other surface forms in the cast used for prediction, shares a
+  content word with the gold name (titles like Mr/Mrs/Miss/Dr and
+  determiners are not content words): "Holmes" matches
+  ``Mr__Sherlock_Holmes``, "the convict" matches ``convict``, and "John
+  Linden" (alias "Uncle John") matches ``Uncle``.  LitBank names each
+  gold entity by one of its mentions, so any of the predicted character's
+  names may be the one chosen.  Note "Bennet" would match both
+  ``Mr_Bennet`` and ``Mrs_Bennet``; the strict figure catches that.
+* **strict**: correct when the predicted name's words, titles included and
+  leading articles dropped, equal the gold name's words exactly
+  ("Mrs. Bennet" = ``Mrs_Bennet``, but "Bennet" ≠ ``Mrs_Bennet``).
+* In both, the predicted first-person speaker ``narrator`` matches gold ids
+  whose words include ``I`` or ``narrator``.
+
+Accuracy is reported over all gold quotes (a quote not found counts as
+wrong) and over found quotes, and per attribution method.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from fanarchive.reading.dialogue import NARRATOR, SAY_VERBS, Cast, attribute_paragraphs  # noqa: E402
+from fanarchive.reading.model import Quote  # noqa: E402
+from fanarchive.testing import shared_data  # noqa: E402
+
+_NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "”", "’", "...", "n't", "'s", "'ll",
+                    "'re", "'ve", "'d", "'m", "’s", "’ll", "’re", "’ve", "’d", "’m", "n’t"}
+_NO_SPACE_AFTER = {"(", "[", "“", "‘"}
+_CLOSERS = {"”", '"', "’", "'"}
+_TITLES = {"mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "the", "a", "an", "st", "master",
+           "mister", "madame", "madam", "mme", "mlle", "monsieur", "capt", "captain", "col"}
+_ARTICLES = {"the", "a", "an"}
+
+
+@dataclass
+class Excerpt:
+    """One detokenised LitBank excerpt and where each token landed."""
+
+    paragraphs: list[str]
+    where: dict[tuple[int, int], tuple[int, int, int]]  # (sentence, token) → (para, start, end)
+
+
+def detokenise(sentences: list[list[str]]) -> Excerpt:
+    """Rebuild paragraphs of plain text from tokenised sentences (see module doc)."""
+    single_style = _single_style(sentences)
+    straight = {'"', "'"} if single_style else {'"'}
+    openers = {"“", '"', "—", "–"} | ({"‘", "'"} if single_style else set())
+    paragraphs: list[list[str]] = []
+    where: dict[tuple[int, int], tuple[int, int, int]] = {}
+    quote_open = False  # a quotation is open at this point of the text
+    length, prev, prev_opened = 0, None, False
+    for s, tokens in enumerate(sentences):
+        if not tokens:
+            continue
+        # A quote opens a paragraph after a closed quotation ('"Yes." / "No."');
+        # after narration it stays in the narrator's paragraph (an action beat).
+        # Narration after a quotation opens a paragraph unless it attributes it.
+        after_quote = bool(paragraphs) and paragraphs[-1][-1] in _CLOSERS and not quote_open
+        if tokens[0] in openers:
+            newpara = after_quote
+        else:
+            newpara = after_quote and tokens[0][:1].isupper() and not _attributes(tokens)
+        if not paragraphs or newpara:
+            paragraphs.append([])
+            length, prev, prev_opened, quote_open = 0, None, False, False
+        parts = paragraphs[-1]
+        for t, tok in enumerate(tokens):
+            space = bool(parts) and prev not in _NO_SPACE_AFTER and not prev_opened
+            opened = False
+            if tok in straight:
+                opened = not quote_open
+                space = space and opened
+                quote_open = opened
+            elif tok == "'" or tok in _NO_SPACE_BEFORE:
+                space = False
+            if tok in ("“", "‘") and (tok == "“" or single_style):
+                quote_open = True
+            elif tok == "”" or (tok == "’" and single_style):
+                quote_open = False
+            if space:
+                parts.append(" ")
+                length += 1
+            where[(s, t)] = (len(paragraphs) - 1, length, length + len(tok))
+            parts.append(tok)
+            length += len(tok)
+            prev, prev_opened = tok, opened
+    return Excerpt(["".join(p) for p in paragraphs], where)
+
+
+def _attributes(tokens: list[str]) -> bool:
+    """A sentence opening with an attribution ("Spike asks.", "Said he.")."""
+    return any(t.lower() in SAY_VERBS for t in tokens[:4])
+
+
+def _single_style(sentences: list[list[str]]) -> bool:
+    """True when single marks delimit speech (more ‘/' openers than double marks)."""
+    tokens = Counter(tok for sentence in sentences for tok in sentence)
+    double = tokens['"'] + tokens["“"] + tokens["”"]
+    single = tokens["‘"] + tokens["'"]
+    return single > 2 * double
+
+
+@dataclass
+class GoldQuote:
+    start: tuple[int, int]
+    end: tuple[int, int]
+    speaker: str
+
+
+def read_gold(ann: Path) -> list[GoldQuote]:
+    """QUOTE rows joined with their ATTRIB speaker."""
+    spans, speakers = {}, {}
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if cols[0] == "QUOTE":
+            spans[cols[1]] = ((int(cols[2]), int(cols[3])), (int(cols[4]), int(cols[5])))
+        elif cols[0] == "ATTRIB":
+            speakers[cols[1]] = cols[2]
+    return [GoldQuote(*spans[q], speakers.get(q, "")) for q in spans]
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.split(r"[^a-z0-9]+", name.lower()) if w]
+
+
+def _gold_words(speaker_id: str) -> list[str]:
+    return _words(re.sub(r"-\d+$", "", speaker_id))
+
+
+def _is_narrator(words: list[str]) -> bool:
+    return "i" in words or "narrator" in words
+
+
+def speaker_matches(predicted: str | None, gold_id: str, strict: bool,
+                    aliases: Sequence[str] = ()) -> bool:
+    """Scoring rule of the module doc (lenient or strict).
+
+    ``aliases`` are the other surface forms of the predicted character in
+    the cast used for prediction (lenient rule only).
+    """
+    if not predicted:
+        return False
+    gold = _gold_words(gold_id)
+    if predicted == NARRATOR:
+        return _is_narrator(gold)
+    if strict:
+        pred = _words(predicted)
+        return [w for w in pred if w not in _ARTICLES] == [w for w in gold if w not in _ARTICLES]
+    pred_words = {w for name in (predicted, *aliases) for w in _words(name) if w not in _TITLES}
+    return bool(pred_words & {w for w in gold if w not in _TITLES})
+
+
+def _token_owners(excerpt: Excerpt, predicted: list[Quote]) -> dict[tuple[int, int], int]:
+    """Which predicted quote (by index) covers each gold token, if any."""
+    by_paragraph: dict[int, list[tuple[int, int, tuple[int, int]]]] = defaultdict(list)
+    for key, (p, start, end) in excerpt.where.items():
+        by_paragraph[p].append((start, end, key))
+    owner = {}
+    for k, quote in enumerate(predicted):
+        for start, end, key in by_paragraph[quote.paragraph]:
+            if start >= quote.start and end <= quote.end:
+                owner[key] = k
+    return owner
+
+
+def evaluate(data: Path, verbose: bool) -> None:
+    """Score every excerpt and print the figures."""
+    totals: Counter[str] = Counter()
+    by_method: dict[str, Counter[str]] = defaultdict(Counter)
+    for txt in sorted(data.glob("*.txt")):
+        gold = read_gold(txt.with_suffix(".ann"))
+        if not gold:
+            continue
+        sentences = [line.split(" ") if line.strip() else [] for line in
+                     txt.read_text(encoding="utf-8").split("\n")]
+        excerpt = detokenise(sentences)
+        cast = Cast.from_text(excerpt.paragraphs)
+        predicted = attribute_paragraphs(excerpt.paragraphs, cast)
+        surfaces: dict[str, list[str]] = defaultdict(list)
+        for surface, canonical in cast.names.items():
+            surfaces[canonical].append(surface)
+        owner = _token_owners(excerpt, predicted)
+        keys_in_order = sorted(excerpt.where)
+        book = Counter()
+        for g in gold:
+            keys = keys_in_order[bisect_left(keys_in_order, g.start):bisect_right(keys_in_order, g.end)]
+            votes = Counter(owner[k] for k in keys if k in owner)
+            totals["gold"] += 1
+            book["gold"] += 1
+            if not votes or votes.most_common(1)[0][1] * 2 < len(keys):
+                if verbose:
+                    print(f"  MISSED  {txt.stem[:30]} {g.start} {g.speaker}")
+                continue
+            quote = predicted[votes.most_common(1)[0][0]]
+            totals["found"] += 1
+            ok = speaker_matches(quote.speaker, g.speaker, strict=False,
+                                 aliases=surfaces.get(quote.speaker or "", ()))
+            strict_ok = speaker_matches(quote.speaker, g.speaker, strict=True)
+            totals["lenient"] += ok
+            totals["strict"] += strict_ok
+            book["lenient"] += ok
+            by_method[quote.method]["n"] += 1
+            by_method[quote.method]["ok"] += ok
+            if verbose and not ok:
+                print(f"  WRONG   {txt.stem[:30]} p{quote.paragraph} {quote.method:11} "
+                      f"pred={quote.speaker!s:18} gold={g.speaker:22} | {quote.text[:60]}")
+        if verbose:
+            print(f"{txt.stem[:45]:45} {book['lenient']:3}/{book['gold']:3}")
+    n, found = totals["gold"], totals["found"]
+    print(f"gold quotes: {n}   found: {found} ({found / n:.1%} recall of quote spans)")
+    print(f"speaker accuracy, lenient (name-word match): {totals['lenient'] / n:.1%} of gold quotes, "
+          f"{totals['lenient'] / found:.1%} of found quotes")
+    print(f"speaker accuracy, strict (exact name):       {totals['strict'] / n:.1%} of gold quotes, "
+          f"{totals['strict'] / found:.1%} of found quotes")
+    for method, c in sorted(by_method.items(), key=lambda kv: -kv[1]["n"]):
+        print(f"  {method:12} {c['n']:5} quotes  {c['ok'] / c['n']:.1%} correct (lenient)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=shared_data("litbank_quotes", "tsv"))
+    parser.add_argument("--verbose", action="store_true", help="list misses and wrong speakers")
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        sys.exit(f"LitBank quotation data not found at {args.data}")
+    evaluate(args.data, args.verbose)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,967 @@
+"""Quotations and who says them.
+
+:func:`find_quotations` locates direct speech in a chapter's paragraphs
+(double, curly and single quotes, dash dialogue, quotes running over several
+paragraphs) and :func:`attribute_quotes` decides the speaker of each one from
+the narration around it, using a :class:`Cast` of known characters.
+
+Attribution tries, in order: a say-verb clause next to the quote ("Spike
+asks", "says Giles", "he tells her"), the same paragraph's other attributed
+quotes, a say-verb clause earlier in the paragraph ("he answers for her."),
+the character doing things in the paragraph (an action beat), and finally
+turn-taking between the last two speakers.  A name used as a vocative inside
+a quote ("Spike," she says) is the addressee, never the speaker.
+
+Pure Python and linear in the length of the text: every scan moves forward
+and every look-back is bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from fanarchive.reading.model import Quote, Reading
+
+# ---------------------------------------------------------------- vocabulary
+
+_SAY_BASES = """
+say ask tell shout growl sneer taunt command whisper mutter reply snap answer
+respond cry call exclaim yell scream murmur mumble hiss snarl bark demand
+inquire enquire add continue remark observe explain insist protest admit agree
+suggest repeat retort return rejoin interrupt interject laugh chuckle giggle
+sigh groan moan gasp breathe sob plead beg warn announce declare state note
+offer promise assure joke tease mock scoff snort grumble complain whine purr
+drawl croak rasp squeak shriek squeal roar bellow thunder stammer stutter blurt
+whimper grunt huff quip counter correct confess concede acknowledge begin
+resume pursue chime prompt urge order instruct query question muse venture
+persist press soothe coax greet inform reassure sing call speak recite intone
+pray swear curse ejaculate cackle wail howl lament scold chide reason admonish
+conclude interpose mimic echo finish smirk grin sniff scoff breathe rumble
+""".split()
+
+_IRREGULAR_PAST = {
+    "say": "said", "tell": "told", "speak": "spoke", "begin": "began",
+    "swear": "swore", "sing": "sang", "snap": "snapped", "sob": "sobbed",
+    "beg": "begged", "quip": "quipped", "grin": "grinned", "chat": "chatted",
+    "admit": "admitted", "regret": "regretted", "fret": "fretted", "plead": "pleaded",
+}
+
+
+def _inflections(base: str) -> set[str]:
+    """Third-person present and past forms of a regular English verb."""
+    if base.endswith(("s", "sh", "ch", "x", "z", "o")):
+        third = base + "es"
+    elif base.endswith("y") and base[-2] not in "aeiou":
+        third = base[:-1] + "ies"
+    else:
+        third = base + "s"
+    if base in _IRREGULAR_PAST:
+        past = _IRREGULAR_PAST[base]
+    elif base.endswith("e"):
+        past = base + "d"
+    elif base.endswith("y") and base[-2] not in "aeiou":
+        past = base[:-1] + "ied"
+    else:
+        past = base + "ed"
+    return {third, past}
+
+
+SAY_VERBS: frozenset[str] = frozenset(
+    form for base in _SAY_BASES for form in _inflections(base)
+)
+"""Inflected verbs of speaking ("says", "asked", "growls" …)."""
+
+_GO_ON = {"went", "goes"}  # "went on" / "goes on" introduce speech too
+
+_SUBJECT_PRONOUNS = {"he": "m", "she": "f", "i": "narrator"}
+_GENDER_PRONOUNS = {
+    "he": "m", "him": "m", "his": "m", "himself": "m",
+    "she": "f", "her": "f", "hers": "f", "herself": "f",
+}
+_DETERMINERS = {"the", "a", "an", "his", "her", "their", "my", "our", "its", "your", "this", "that"}
+_HONORIFIC_GENDER = {
+    "mr": "m", "mister": "m", "sir": "m", "lord": "m", "master": "m", "uncle": "m",
+    "father": "m", "king": "m", "prince": "m", "count": "m", "duke": "m", "monsieur": "m",
+    "mrs": "f", "miss": "f", "ms": "f", "lady": "f", "madam": "f", "madame": "f",
+    "mme": "f", "mlle": "f", "aunt": "f", "mother": "f", "queen": "f", "princess": "f",
+    "dame": "f", "sister": "f",
+}
+_TITLES = set(_HONORIFIC_GENDER) | {"dr", "doctor", "captain", "capt", "colonel", "col",
+                                    "professor", "prof", "rev", "st", "saint", "general"}
+_NOUN_GENDER = {
+    **{w: "m" for w in "man boy gentleman father brother son husband uncle king lord "
+       "fellow lad monk priest duke prince sir master youth squire nephew grandfather".split()},
+    **{w: "f" for w in "woman girl lady mother sister daughter wife aunt queen maid "
+       "widow mistress princess duchess niece grandmother landlady".split()},
+}
+_NP_STOP = {"to", "in", "at", "with", "and", "as", "who", "from", "of", "on", "into",
+            "but", "then", "when", "while", "for", "after", "before", "again", "quietly"}
+_REPLY_VERBS = {"answered", "answers", "replied", "replies", "returned", "returns", "rejoined",
+                "rejoins", "retorted", "retorts", "responded", "responds"}
+_REPORTED = {"that", "whether", "if", "how", "nothing"}  # "replied that …": reported, not quoted
+_NEGATIONS = {"not", "never", "n't", "didn't", "doesn't", "don't", "won't", "wouldn't",
+              "couldn't", "can't", "cannot"}
+# Capitalised words that begin sentences or address people but are not names.
+_NOT_NAMES = set("""
+I I'm I'll I've I'd The A An He She It We They You My Your His Her Our Their Its This
+That These Those There Here Then Now When Where What Who Why How Which While If But And
+Or So Yet For Nor Not No Yes Oh Ah Well Very Just All Some Any Every Each Both Either
+Neither One Two Three Mr Mrs Ms Miss Dr Sir Lady Lord Chapter Part Book Monday Tuesday
+Wednesday Thursday Friday Saturday Sunday January February March April May June July
+August September October November December God Heaven Hell OK Okay Hey Hello Please
+Thank Thanks Let Don't Can't Won't Is Are Was Were Do Does Did Have Has Had Be As At In
+On Of To By With From Into After Before Once Still Even Only Perhaps Maybe Though
+Although Because Since Until Unless Whether Why Whatever However Again Soon Later Nothing
+Something Everything Anything Everyone Someone Nobody Somebody Everybody Good Come Go See
+Look Say Tell Ask Mother Father Aunt Uncle Madam Mister Master Sister Brother English
+French Christian
+""".split())
+
+_PLACE_PREPOSITIONS = {"in", "at", "into", "from", "near", "towards", "toward", "through", "across"}
+# Words that precede places, groups and adjectives ("in Bohemia", "the
+# Elphbergs", "his Bohemian soul") far more often than people's names.
+_NOT_BEFORE_PEOPLE = _PLACE_PREPOSITIONS | {"the", "a", "an", "his", "her", "their", "its", "our",
+                                            "your", "whole", "this", "these", "those"}
+_PLACE_WORDS = tuple(" " + w for w in """Street Road Lane Square Park Hall House Court Place
+Abbey Castle Church Hill River Bridge Station Hotel Inn Avenue Terrace Gardens Row Common
+Island Street's Manor Farm Mountains Sea Lake Valley City County Town""".split())
+
+_TOKEN_RE = re.compile(
+    r"(?:Mr|Mrs|Ms|Dr|St|Mme|Mlle|Capt|Col|Gen|Lt|Rev|Prof)\."
+    r"|[^\W\d_]+(?:['’][^\W\d_]+)*"
+    r"|[^\w\s]"
+)
+_SENTENCE_END = {".", "!", "?", ";"}
+_ELISIONS = {"m", "em", "round", "cause", "til", "tis", "twas", "bout", "im", "er", "ere",
+             "e", "ave", "ad", "alf", "ow", "ello", "n", "s", "ll", "re", "ve", "d", "t",
+             "un", "appen", "nuff", "course", "kay", "cos", "coz", "fore", "neath", "tween"}
+_DASHES = "—–"
+_DOUBLE_OPEN, _DOUBLE_CLOSE = "“„", "”"
+_SINGLE_OPEN = "‘"
+_SINGLE_MARKS = "'’"
+_STRAIGHT_DOUBLE = '"'
+NARRATOR = "narrator"
+"""Speaker name for first-person narration ("I said") when the cast has none."""
+
+
+def _epithet_key(description: str) -> str:
+    """Lookup key of an epithet: lower case, without a leading "the"."""
+    words = description.lower().split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+def _norm_key(surface: str) -> str:
+    """Dictionary key for a name: no periods, single spaces, no possessive."""
+    key = re.sub(r"['’]s$", "", surface.strip())
+    return " ".join(key.replace(".", " ").split())
+
+
+@dataclass
+class _Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower().rstrip(".")
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def _tokens(text: str, offset: int = 0) -> list[_Token]:
+    return [_Token(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN_RE.finditer(text)]
+
+
+def _name_runs(tokens: Sequence[_Token]) -> Iterable[tuple[int, int]]:
+    """Index ranges of consecutive capitalised word tokens (name candidates)."""
+    i, n = 0, len(tokens)
+    while i < n:
+        if tokens[i].capitalised and tokens[i].text[0].isalpha():
+            j = i + 1
+            while j < n and tokens[j].capitalised and tokens[j].text[0].isalpha() and j - i < 4:
+                j += 1
+            yield i, j
+            i = j
+        else:
+            i += 1
+
+
+# ---------------------------------------------------------------- the cast
+
+
+@dataclass
+class Cast:
+    """The characters a story may contain, as the attribution needs them.
+
+    ``names`` maps every surface form ("Spike", "Slayer", "Buffy Summers") to
+    a canonical name; ``genders`` maps canonical names to ``"m"``, ``"f"`` or
+    ``""``.  ``epithets`` optionally maps descriptions ("the vampire" or
+    "vampire") to canonical names; they count after "the".  ``narrator`` is who "I" is in first-person
+    narration (:data:`NARRATOR` when unknown).
+    """
+
+    names: dict[str, str]
+    genders: dict[str, str]
+    epithets: dict[str, str] = field(default_factory=dict)
+    narrator: str = NARRATOR
+    _lookup: dict[str, str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._lookup = {_norm_key(surface): canon for surface, canon in self.names.items()}
+        for canon in self.names.values():
+            self._lookup.setdefault(_norm_key(canon), canon)
+        self.epithets = {_epithet_key(k): v for k, v in self.epithets.items()}
+
+    def canonical(self, surface: str) -> str | None:
+        """The canonical name for a surface form, or None when unknown."""
+        return self._lookup.get(_norm_key(surface))
+
+    def gender(self, name: str) -> str:
+        """``"m"``, ``"f"`` or ``""`` for a canonical name (or a description)."""
+        if name in self.genders:
+            return self.genders[name]
+        words = name.lower().replace(".", "").split()
+        if words and words[0] in _HONORIFIC_GENDER:
+            return _HONORIFIC_GENDER[words[0]]
+        return _NOUN_GENDER.get(words[-1], "") if words else ""
+
+    def find_names(self, tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
+        """Known names among ``tokens`` as (first index, end index, canonical), longest match first."""
+        found = []
+        for i, j in _name_runs(tokens):
+            k = i
+            while k < j:
+                for end in range(j, k, -1):
+                    canon = self.canonical(" ".join(t.text for t in tokens[k:end]))
+                    if canon is not None:
+                        found.append((k, end, canon))
+                        k = end
+                        break
+                else:
+                    k += 1
+        return found
+
+    @classmethod
+    def from_text(cls, paragraph_texts: Iterable[str]) -> Cast:
+        """Guess a cast from capitalised names when no canon data exists.
+
+        A candidate is a run of capitalised words (with any title such as
+        "Mr.") seen at least twice, at least once not starting a sentence.
+        Shorter forms contained in exactly one longer name become its alias
+        ("Bennet" → "Mr. Bennet" only if no "Mrs. Bennet").  Gender comes
+        from titles, else from he/she pronouns in the words after mentions.
+        """
+        counts: Counter[str] = Counter()
+        after_preposition: Counter[str] = Counter()
+        mid_sentence: set[str] = set()
+        display: dict[str, str] = {}
+        pronouns: dict[str, Counter[str]] = {}
+        for text in paragraph_texts:
+            toks = _tokens(text)
+            for i, j in _name_runs(toks):
+                words = [t for t in toks[i:j] if t.text.rstrip(".") not in _NOT_NAMES
+                         or t.low in _TITLES]
+                while words and words[-1].low in _TITLES:
+                    words.pop()
+                if not words or all(w.low in _TITLES for w in words):
+                    continue
+                if len(words) == 1 and words[0].text in _NOT_NAMES:
+                    continue
+                surface = " ".join(w.text for w in words)
+                key = _norm_key(surface)
+                counts[key] += 1
+                display.setdefault(key, re.sub(r"['’]s$", "", surface))
+                if i > 0 and toks[i - 1].text not in _SENTENCE_END | {"“", '"', "‘", "—"}:
+                    mid_sentence.add(key)
+                if i > 0 and toks[i - 1].low in _NOT_BEFORE_PEOPLE:
+                    after_preposition[key] += 1
+                tally = pronouns.setdefault(key, Counter())
+                for t in toks[j:j + 12]:
+                    if t.low in _GENDER_PRONOUNS:
+                        tally[_GENDER_PRONOUNS[t.low]] += 1
+        def person_like(key: str) -> bool:
+            return len(key) > 1 and (key.split()[0].lower() in _TITLES
+                                     or not _looks_like_place(key, counts[key], after_preposition[key]))
+
+        # Seen twice, and (unless titled or of several words) once mid-sentence.
+        keys = [k for k, c in counts.items() if c >= 2 and person_like(k)
+                and (k in mid_sentence or " " in k)]
+        full_names = [k for k in counts if " " in k and person_like(k)]
+        canon_of = _merge_aliases(keys, full_names, counts)
+        names = {display[k]: display[canon_of[k]] for k in keys}
+        names.update({display[c]: display[c] for c in canon_of.values()})
+        genders: dict[str, str] = {}
+        for key in keys:
+            canon = display[canon_of[key]]
+            first = key.split()[0].lower()
+            if first in _HONORIFIC_GENDER:
+                genders[canon] = _HONORIFIC_GENDER[first]
+            elif canon not in genders or not genders[canon]:
+                tally = pronouns.get(canon_of[key], Counter()) + pronouns.get(key, Counter())
+                m, f = tally["m"], tally["f"]
+                genders[canon] = "m" if m > 1.5 * f and m >= 2 else "f" if f > 1.5 * m and f >= 2 else ""
+        return cls(names=names, genders=genders)
+
+
+def _looks_like_place(key: str, count: int, after_preposition: int) -> bool:
+    """A name candidate that is probably a place or a group, not a person.
+
+    ("Baker Street"; mostly seen as "in Bohemia" or "the Elphbergs").
+    """
+    return key.endswith(_PLACE_WORDS) or 2 * after_preposition >= count
+
+
+def _merge_aliases(keys: list[str], full_names: list[str], counts: Counter[str]) -> dict[str, str]:
+    """Map each name key to the key of the fuller name it abbreviates, if unambiguous.
+
+    ``full_names`` are several-word names seen at least once ("Elizabeth
+    Bennet"), candidates for the canonical form of shorter keys.
+    """
+    def content(key: str) -> frozenset[str]:
+        return frozenset(w for w in key.split() if w.lower() not in _TITLES)
+
+    def title_gender(key: str) -> str:
+        return _HONORIFIC_GENDER.get(key.split()[0].lower(), "")
+
+    canon_of = {}
+    for key in keys:
+        words = content(key)
+        fuller = [
+            other for other in dict.fromkeys([*keys, *full_names])
+            if other != key and words and words <= content(other)
+            and (len(content(other)) > len(words) or len(other) > len(key))
+            and (not title_gender(key) or title_gender(key) == title_gender(other))
+        ]
+        # distinct people among the fuller names (by content words) must be one
+        people = {content(o) for o in fuller}
+        if fuller and len(people) == 1:
+            canon_of[key] = max(fuller, key=lambda o: (counts[o], len(o)))
+        else:
+            canon_of[key] = key
+    return canon_of
+
+
+# ---------------------------------------------------------------- quotations
+
+
+@dataclass
+class QuoteSpan:
+    """A quotation found in a chapter, before attribution.
+
+    ``start``/``end`` include the quote marks and are offsets in paragraph
+    ``paragraph``; a quote that runs on lists the later paragraphs' pieces
+    in ``continuations`` as (paragraph, start, end).
+    """
+
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    continuations: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+def _quote_style(texts: Sequence[str]) -> str:
+    """``double`` or ``single``: which marks delimit speech in this text."""
+    double = sum(t.count('"') + t.count("“") + t.count("”") for t in texts)
+    single = sum(len(re.findall(r"(?:^|[\s(—–])['‘](?=[^\W\d_])", t)) for t in texts)
+    return "single" if single > 2 * double else "double"
+
+
+def _is_space(text: str, i: int) -> bool:
+    """True at either end of the text or on whitespace."""
+    return i < 0 or i >= len(text) or text[i].isspace()
+
+
+def _opener_like(text: str, i: int) -> bool:
+    return (_is_space(text, i - 1) or text[i - 1] in "([{—–-/") and not _is_space(text, i + 1)
+
+
+def _closer_like(text: str, i: int) -> bool:
+    return not _is_space(text, i - 1) and (_is_space(text, i + 1) or not text[i + 1].isalnum())
+
+
+def _is_elision(text: str, i: int) -> bool:
+    """A single mark at ``i`` starts a clipped word ('em, 'round, 'm)."""
+    m = re.match(r"[^\W\d_]+", text[i + 1:i + 12])
+    return bool(m) and m.group().lower() in _ELISIONS and not text[i + 1 + m.end():][:1] in ("'", "’")
+
+
+def _is_apostrophe_close(text: str, i: int) -> bool:
+    """A closing-looking single mark that is a dropped letter (gettin', boys')."""
+    if i + 1 < len(text) and text[i + 1].isalpha():
+        return True
+    word = re.search(r"[^\W\d_]+$", text[max(0, i - 20):i])
+    follows = re.match(r"\s+[a-z]", text[i + 1:i + 4])
+    return bool(word and follows and (word.group().lower().endswith("in") or word.group().endswith("s")))
+
+
+def _scan_marks(text: str, style: str, open_at: int | None) -> tuple[list[tuple[int, int]], int | None]:
+    """Quote spans in one paragraph, and where an unclosed quote opened.
+
+    ``open_at`` (usually 0 or None) says a quote is already open when the
+    paragraph begins.  Returns (start, end) spans with the marks included;
+    an unclosed quote at paragraph end is returned open, not as a span.
+    """
+    spans: list[tuple[int, int]] = []
+    start = open_at
+    for i, ch in enumerate(text):
+        if style == "double":
+            if ch in _DOUBLE_OPEN:
+                if start is not None and i > start:
+                    spans.append((start, i))  # unbalanced: a new opening ends the old quote
+                start = i
+            elif ch in _DOUBLE_CLOSE:
+                if start is not None:
+                    spans.append((start, i + 1))
+                    start = None
+            elif ch == _STRAIGHT_DOUBLE:
+                if start is None:
+                    if not (_closer_like(text, i) and not _opener_like(text, i)):
+                        start = i
+                elif _opener_like(text, i) and not _closer_like(text, i) and i > start + 1:
+                    spans.append((start, i))
+                    start = i
+                else:
+                    spans.append((start, i + 1))
+                    start = None
+        elif ch == _SINGLE_OPEN or ch in _SINGLE_MARKS:
+            if start is None:
+                if (ch == _SINGLE_OPEN or _opener_like(text, i)) and not (
+                    i > 0 and text[i - 1].isalnum()) and not _is_elision(text, i):
+                    start = i
+            elif ch != _SINGLE_OPEN and _closer_like(text, i) and not _is_apostrophe_close(text, i):
+                spans.append((start, i + 1))
+                start = None
+    return spans, start
+
+
+def _dash_spans(text: str) -> list[tuple[int, int]]:
+    """Speech in dash-dialogue paragraphs ("— Come up, — he said. — Now!").
+
+    Speech opens at a dash beginning the paragraph or following a colon or
+    a sentence's end; it
+    runs to the next spaced dash, or to a sentence end followed by a
+    lower-case attribution ("! he said"), or to the paragraph end.  After
+    that, the next spaced dash reopens speech.
+    """
+    first = _DASH_OPENER.search(text)
+    if not first:
+        return []
+    dashes = [m.start() + (text[m.start()] not in _DASHES) for m in _SPACED_DASH.finditer(text)]
+    cuts = [m.start() for m in _ATTRIBUTION_CUT.finditer(text)]
+    spans = []
+    start, d, c = first.end() - 1, 0, 0
+    while True:
+        while d < len(dashes) and dashes[d] <= start:
+            d += 1
+        while c < len(cuts) and cuts[c] <= start:
+            c += 1
+        end = min(dashes[d] if d < len(dashes) else len(text), cuts[c] if c < len(cuts) else len(text))
+        stop = end
+        while stop > start + 1 and text[stop - 1].isspace():
+            stop -= 1
+        spans.append((start, stop))
+        while d < len(dashes) and dashes[d] <= end:
+            d += 1
+        if d == len(dashes):
+            return spans
+        start = dashes[d]
+
+
+_DASH_OPENER = re.compile(r"^\s*[—–]|:\s*[—–]|[.!?]\s+[—–](?=\s?[A-Z])")
+_SPACED_DASH = re.compile(r"\s[—–]|[—–]\s")
+_ATTRIBUTION_CUT = re.compile(r"(?<=[.!?,])\s+(?=(?:he|she|I|said|says|asked|cried)\b)")
+
+
+_MARKS = "\"“”„‘’'—–"
+
+
+def _inner(quoted: str) -> str:
+    """A quotation's words without its opening and closing marks."""
+    text = quoted.strip()
+    if text[:1] in _MARKS:
+        text = text[1:]
+    if text[-1:] in _MARKS:
+        text = text[:-1]
+    return text.strip()
+
+
+def find_quotations(texts: Sequence[str]) -> list[QuoteSpan]:
+    """Every quotation in a chapter's paragraphs, in reading order.
+
+    The mark style (double or single) is decided once for the chapter so
+    apostrophes are not taken for quotes in double-quoted text.  Paragraphs
+    that start with a dash and hold no double quotes are dash dialogue.  A
+    quote left open at a paragraph's end continues when the next paragraph
+    starts with an opening mark; otherwise it ends with its paragraph.
+    """
+    style = _quote_style(texts)
+    found: list[QuoteSpan] = []
+    running: QuoteSpan | None = None
+    for p, text in enumerate(texts):
+        if style == "double" and not any(ch in text for ch in '"“”„') and _DASH_OPENER.search(text):
+            spans, open_at = _dash_spans(text), None
+        else:
+            spans, open_at = _scan_marks(text, style, None)
+        lead = len(text) - len(text.lstrip())
+        if running is not None and spans and spans[0][0] == lead:
+            running.continuations.append((p, *spans.pop(0)))
+            running = None
+        elif running is not None and not spans and open_at == lead:
+            running.continuations.append((p, lead, len(text)))
+            continue
+        else:
+            running = None
+        found.extend(QuoteSpan(p, s, e, "") for s, e in spans)
+        if open_at is not None:
+            running = QuoteSpan(p, open_at, len(text), "")
+            found.append(running)
+    for quote in found:
+        pieces = [(quote.paragraph, quote.start, quote.end), *quote.continuations]
+        quote.text = "\n".join(_inner(texts[p][s:e]) for p, s, e in pieces)
+    return found
+
+
+# ---------------------------------------------------------------- attribution
+
+
+_Region = tuple[int, int, QuoteSpan, bool]  # start, end, quote, continues an earlier paragraph's
+
+
+@dataclass
+class _Guess:
+    speaker: str
+    method: str
+    confidence: float
+    addressee: str | None = None
+
+
+@dataclass
+class _Chunk:
+    """A stretch of narration between quotations, tokenised, pronouns resolved."""
+
+    tokens: list[_Token]
+    refs: dict[int, str]  # token index → character (names and resolved pronouns)
+    names: dict[int, int]  # first token index of a name → its end index
+    named_before: bool = False  # the paragraph names someone before this chunk
+
+
+_VOCATIVE_BEFORE = {",", "dear", "my", "oh", "o", "ah", "hey", "hi", "hello", "yes", "no",
+                    "well", "look", "listen", "please", "thanks", "sorry", "poor", "dearest"}
+
+
+class _Attributor:
+    """Walks a chapter's paragraphs, remembering who was mentioned and who spoke."""
+
+    RECENT = 40  # mentions remembered for pronoun resolution
+    CONVERSATION_GAP = 3  # narration-only paragraphs that end a conversation
+
+    def __init__(self, cast: Cast) -> None:
+        self.cast = cast
+        self.recent: deque[str] = deque(maxlen=self.RECENT)
+        self.speakers: list[str] = []  # speaker of each quoting paragraph of the conversation
+        self.last_addressee: str | None = None
+        self.gap = 0
+        self.cast_people = set(cast.names.values()) | set(cast.epithets.values())
+        self.known = self.cast_people | {cast.narrator}
+        self.made: dict[int, Quote] = {}  # id of a QuoteSpan → its Quote, for continuations
+        self.described: dict[str, str] = {}  # descriptions that spoke ("old man") → speaker
+
+    # -- mentions
+
+    def _gender_of(self, name: str) -> str:
+        return self.cast.gender(name)
+
+    def resolve_pronoun(self, gender: str, avoid: str | None = None) -> str | None:
+        """The most recently mentioned character of that gender (else of unknown gender)."""
+        fallback = None
+        for name in reversed(self.recent):
+            if name == avoid:
+                continue
+            g = self._gender_of(name)
+            if g == gender:
+                return name
+            if not g and fallback is None and name in self.known and name != self.cast.narrator:
+                fallback = name
+        return fallback
+
+    def chunk(self, text: str, offset: int) -> _Chunk:
+        """Tokenise narration, resolve its names and pronouns, update recency."""
+        tokens = _tokens(text, offset)
+        found = self.cast.find_names(tokens)
+        names = {i: j for i, j, _ in found}
+        canon = {i: c for i, _, c in found}
+        refs: dict[int, str] = {}
+        for i, tok in enumerate(tokens):
+            epithet = self._epithet(tokens, i) if tok.low in _DETERMINERS else None
+            if i in canon:
+                refs[i] = canon[i]
+                self.recent.append(canon[i])
+            elif epithet:
+                refs[i], names[i] = epithet
+                self.recent.append(epithet[0])
+            elif tok.low == "i" and tok.text == "I":
+                refs[i] = self.cast.narrator
+            elif tok.low in _GENDER_PRONOUNS:
+                ref = self.resolve_pronoun(_GENDER_PRONOUNS[tok.low])
+                if ref is not None:
+                    refs[i] = ref
+                    if tok.low in _SUBJECT_PRONOUNS:
+                        self.recent.append(ref)
+        return _Chunk(tokens, refs, names)
+
+    def _epithet(self, tokens: Sequence[_Token], i: int) -> tuple[str, int] | None:
+        """(character, end index) for a description starting at token ``i``, if known."""
+        for n in (3, 2, 1):
+            if i + n >= len(tokens):
+                continue
+            words = " ".join(t.low for t in tokens[i + 1:i + 1 + n])
+            if words in self.described:
+                return self.described[words], i + 1 + n
+            if tokens[i].low == "the" and words in self.cast.epithets:
+                return self.cast.epithets[words], i + 1 + n
+        return None
+
+    # -- say-verb clauses
+
+    def _subject_at(self, ch: _Chunk, i: int) -> tuple[str, str, int] | None:
+        """A speaker phrase starting at token ``i``: (speaker, method, end index)."""
+        toks = ch.tokens
+        if i >= len(toks):
+            return None
+        tok = toks[i]
+        if i in ch.names:
+            return ch.refs.get(i, tok.text), "explicit", ch.names[i]
+        if tok.low in _SUBJECT_PRONOUNS:
+            ref = ch.refs.get(i)
+            return (ref, "pronoun", i + 1) if ref else None
+        if tok.low in _DETERMINERS and tok.low not in ("her", "his") or (
+            tok.low in ("his", "her") and i + 1 < len(toks) and toks[i + 1].low in _NOUN_GENDER
+        ):
+            j = i + 1
+            while j < len(toks) and j - i <= 3 and toks[j].text[0].isalpha() and toks[j].low not in _NP_STOP \
+                    and toks[j].low not in SAY_VERBS and not toks[j].low.endswith("ly"):
+                j += 1
+            if j == i + 1:
+                return None
+            known = self.cast.find_names(toks[i + 1:j])
+            if known:
+                return known[0][2], "explicit", j
+            return self.description(toks[i:j], ch.refs.get(i)), "explicit", j
+        return None
+
+    def description(self, phrase: Sequence[_Token], possessor: str | None) -> str:
+        """Who a descriptive speaker ("the old man", "her mother") is.
+
+        A description seen before names the same person.  A new gendered
+        one ("his wife") is taken for the most recently mentioned known
+        character of that gender other than the possessor; otherwise it
+        becomes a character of its own, named as written.
+        """
+        key = " ".join(t.low for t in phrase[1:])
+        if key in self.described:
+            return self.described[key]
+        gender = _NOUN_GENDER.get(phrase[-1].low, "")
+        if gender:
+            for name in list(self.recent)[-15:][::-1]:
+                if name != possessor and name in self.cast_people and self.cast.gender(name) == gender:
+                    return name
+        det = "the" if phrase[0].low in ("a", "an", "this", "that") else phrase[0].low
+        name = " ".join([det, *(t.text for t in phrase[1:])])
+        self.described[key] = name
+        self.known.add(name)
+        return name
+
+    @staticmethod
+    def _verb_at(toks: Sequence[_Token], i: int) -> int | None:
+        """Index after a say-verb at ``i`` (after adverbs), or None.
+
+        "replied that …" is reported speech, not an attribution.
+        """
+        while i < len(toks) and toks[i].low.endswith("ly") and toks[i].low not in SAY_VERBS:
+            i += 1
+        end = None
+        if i < len(toks) and toks[i].low in SAY_VERBS:
+            end = i + 1
+        elif i + 1 < len(toks) and toks[i].low in _GO_ON and toks[i + 1].low == "on":
+            end = i + 2
+        if end is not None and end < len(toks) and toks[end].low in _REPORTED:
+            return None
+        return end
+
+    def _object_after(self, ch: _Chunk, i: int) -> str | None:
+        """The person spoken to right after a say-verb ("tells her", "to Giles")."""
+        toks = ch.tokens
+        if i < len(toks) and toks[i].low == "to":
+            i += 1
+        if i < len(toks) and toks[i].low in ("her", "him") or i in ch.names:
+            return ch.refs.get(i)
+        return None
+
+    def after_clause(self, ch: _Chunk) -> _Guess | None:
+        """Attribution right after a quote: "Spike asks", "says Giles", "he tells her"."""
+        toks = ch.tokens
+        i = 0
+        while i < len(toks) and toks[i].text in ",—–-)":
+            i += 1
+        after_verb = self._verb_at(toks, i)
+        if after_verb is not None:  # inverted: "said Giles"
+            j = after_verb
+            while j < len(toks) and toks[j].low.endswith("ly"):
+                j += 1
+            subject = self._subject_at(ch, j)
+            addressee = None
+        else:
+            subject = self._subject_at(ch, i)
+            if subject is None:
+                return None
+            after_verb = self._verb_at(toks, subject[2])
+            if after_verb is None:
+                return None
+            addressee = self._object_after(ch, after_verb)
+        if subject is None:
+            return None
+        speaker, method, _ = subject
+        if method == "pronoun" and toks[after_verb - 1].low in _REPLY_VERBS and self.speakers \
+                and self.speakers[-1] == speaker:
+            # one does not answer oneself: "he replied" is the other man
+            speaker = self.resolve_pronoun(self.cast.gender(speaker), avoid=speaker) or speaker
+        confidence = 0.95 if method == "explicit" else 0.85
+        return _Guess(speaker, method, confidence, addressee)
+
+    def say_clauses(self, ch: _Chunk, last_sentence_only: bool) -> _Guess | None:
+        """The last "X … says" clause in narration (before a quote)."""
+        toks = ch.tokens
+        begin = 0
+        if last_sentence_only:
+            for k in range(len(toks) - 2, -1, -1):
+                if toks[k].text in _SENTENCE_END:
+                    begin = k + 1
+                    break
+        best = None
+        subject: tuple[str, str] | None = None
+        for k in range(begin, len(toks)):
+            tok = toks[k]
+            if tok.text in _SENTENCE_END:
+                subject = None
+            elif k in ch.refs and (k in ch.names or tok.low in _SUBJECT_PRONOUNS):
+                if k not in ch.names or k == begin or subject is None or toks[k - 1].text in ",":
+                    subject = (ch.refs[k], "explicit" if k in ch.names else "pronoun")
+            elif subject and self._verb_at(toks, k) == k + 1 + (tok.low in _GO_ON):
+                if not (k > 0 and toks[k - 1].low in _NEGATIONS):
+                    best = _Guess(subject[0], subject[1], 0.85 if last_sentence_only else 0.75,
+                                  self._object_after(ch, k + 1))
+        return best
+
+    def beat_subjects(self, chunks: Sequence[_Chunk]) -> list[tuple[str, str]]:
+        """Characters acting in the paragraph's narration, first first: (name, method)."""
+        found = []
+        for ch in chunks:
+            sentence_pos = 0
+            for k, tok in enumerate(ch.tokens):
+                if tok.text in _SENTENCE_END:
+                    sentence_pos = -1
+                elif k in ch.refs and ch.refs[k] in self.known:
+                    if tok.low in _SUBJECT_PRONOUNS:
+                        found.append((ch.refs[k], "context"))
+                    elif k in ch.names and (
+                            sentence_pos < 3 or ch.tokens[k - 1].text == ","
+                            or ch.tokens[k - 1].low in ("and", "but", "then", "as", "when")):
+                        found.append((ch.refs[k], "context"))
+                sentence_pos += 1
+        return found
+
+    # -- vocatives and turn-taking
+
+    def vocative(self, quote_text: str) -> str | None:
+        """The character addressed by name inside a quote ("Do me in, Slayer.")."""
+        toks = _tokens(quote_text)
+        for i, j, canon in self.cast.find_names(toks):
+            before = toks[i - 1].low if i > 0 else ""
+            after = toks[j].text if j < len(toks) else ""
+            if (not before or before in _VOCATIVE_BEFORE) and (not after or after in ",.?!;—–"):
+                return canon
+        return None
+
+    def turn_taking(self, avoid: str | None) -> _Guess | None:
+        """Speaker of an unattributed quote from the conversation so far.
+
+        The last quote's addressee answers, else the previous speaker other
+        than the last one.  ``avoid`` is this quote's addressee, who cannot
+        be its speaker; knowing it, the last speaker may simply go on.
+        """
+        last = self.speakers[-1] if self.speakers else None
+        candidates = [self.last_addressee, *reversed(self.speakers[:-1])]
+        for name in candidates:
+            if name and name not in (last, avoid):
+                return _Guess(name, "turn-taking", 0.55)
+        for name in reversed(self.recent):
+            if name not in (last, avoid) and name in self.known:
+                return _Guess(name, "context", 0.35)
+        if avoid and last and last != avoid:
+            return _Guess(last, "turn-taking", 0.4)
+        return None
+
+    # -- a paragraph
+
+    def paragraph(self, text: str, regions: list[_Region],
+                  scene_break: bool) -> list[Quote]:
+        """Attribute the quotes starting in this paragraph.
+
+        ``regions`` are the quoted stretches of the paragraph in order, with
+        their :class:`QuoteSpan` and whether they continue an earlier paragraph's quote.
+        """
+        if scene_break:
+            self.speakers.clear()
+            self.last_addressee = None
+        if not regions:
+            self.gap += 1
+            if self.gap > self.CONVERSATION_GAP:
+                self.speakers.clear()
+                self.last_addressee = None
+            self.chunk(text, 0)
+            return []
+        self.gap = 0
+        bounds = [0, *(x for s, e, _, _ in regions for x in (s, e)), len(text)]
+        chunks = [self.chunk(text[bounds[2 * k]:bounds[2 * k + 1]], bounds[2 * k])
+                  for k in range(len(regions) + 1)]
+        for k in range(1, len(chunks)):
+            chunks[k].named_before = chunks[k - 1].named_before or bool(chunks[k - 1].names)
+        # Quotes back to back with no narration between are two turns ("A" "B").
+        starts = [0] + [k for k in range(1, len(regions)) if not chunks[k].tokens]
+        quotes = []
+        for first, stop in zip(starts, [*starts[1:], len(regions)]):
+            quotes.extend(self._turn(text, regions[first:stop], chunks[first:stop + 1]))
+        return quotes
+
+    def _turn(self, text: str, regions: Sequence[_Region], chunks: Sequence[_Chunk]) -> list[Quote]:
+        """Attribute one speaker's turn: quotes with the narration around and between them."""
+        clauses = [self.after_clause(ch) for ch in chunks]
+        guesses: list[_Guess | None] = []
+        for k, (start, end, _, _) in enumerate(regions):
+            after = clauses[k + 1]
+            before = None
+            if text[:start].rstrip()[-1:] in ",:—–":
+                before = (k > 0 and clauses[k]) or self.say_clauses(chunks[k], last_sentence_only=True)
+            # "…," said X: the clause after a comma-ended quote is its own;
+            # otherwise a clause introducing the quote ("X said, …") wins.
+            if after is not None and (_inner(text[start:end]).endswith(",") or before is None):
+                guesses.append(after)
+            else:
+                guesses.append(before or after)
+        quotes = []
+        for k, (_, _, span, continued) in enumerate(regions):
+            if continued:
+                self._attribute_continuation(span, guesses[k])
+                continue
+            addressee = self.vocative(span.text)
+            guess = guesses[k] or self._fallback(guesses, chunks, k, addressee)
+            if guess is not None and guess.speaker == addressee and guesses[k] is None:
+                guess = self.turn_taking(addressee)
+            quote = Quote(chapter=0, paragraph=span.paragraph, start=span.start, end=span.end,
+                          text=span.text, addressee=addressee)
+            if guess is not None:
+                quote.speaker, quote.method, quote.confidence = guess.speaker, guess.method, guess.confidence
+                quote.addressee = addressee or guess.addressee
+            quotes.append(quote)
+            self.made[id(span)] = quote
+        if quotes:
+            spoken = [q.speaker for q in quotes if q.speaker]
+            self.recent.extend(spoken)
+            if spoken:
+                self.speakers.append(spoken[-1])
+            self.last_addressee = quotes[-1].addressee
+        return quotes
+
+    def _attribute_continuation(self, span: QuoteSpan, guess: _Guess | None) -> None:
+        """A say-verb beside a later paragraph of a long quote names its speaker too."""
+        quote = self.made.get(id(span))
+        if quote is not None and guess is not None and quote.method not in ("explicit", "pronoun"):
+            quote.speaker, quote.method, quote.confidence = guess.speaker, guess.method, guess.confidence
+
+    def _fallback(self, guesses: Sequence[_Guess | None], chunks: Sequence[_Chunk], k: int,
+                  addressee: str | None) -> _Guess | None:
+        """Speaker of a quote with no say-verb beside it, from the rest of the paragraph."""
+        for other in guesses:
+            if other is not None and other.speaker != addressee:
+                return _Guess(other.speaker, other.method, other.confidence - 0.1, other.addressee)
+        for ch in chunks[:k + 1]:
+            clause = self.say_clauses(ch, last_sentence_only=False)
+            if clause is not None and clause.speaker != addressee:
+                return clause
+        for name, method in self.beat_subjects(chunks):
+            if name != addressee:
+                return _Guess(name, method, 0.65)
+        return self.turn_taking(addressee)
+
+
+def attribute_paragraphs(texts: Sequence[str], cast: Cast,
+                         scene_breaks: Sequence[bool] | None = None) -> list[Quote]:
+    """Find and attribute the quotes of one chapter's paragraph texts (chapter index 0)."""
+    spans = find_quotations(texts)
+    regions: list[list[_Region]] = [[] for _ in texts]
+    for span in spans:
+        regions[span.paragraph].append((span.start, span.end, span, False))
+        for p, s, e in span.continuations:
+            regions[p].append((s, e, span, True))
+    attributor = _Attributor(cast)
+    quotes = []
+    for p, text in enumerate(texts):
+        quotes.extend(attributor.paragraph(text, regions[p], bool(scene_breaks and scene_breaks[p])))
+    _fill_from_next_addressee(quotes)
+    _name_the_unnamed(quotes, set(cast.names.values()))
+    return quotes
+
+
+def _name_the_unnamed(quotes: list[Quote], named: set[str]) -> None:
+    """Give unnamed speakers (the narrator, "the old man") the name others call them.
+
+    When a quote next to one by an unnamed speaker addresses someone by
+    name ("Good night, Watson."), that name is a vote for who the unnamed
+    speaker is.  Two or more votes, and a clear winner, rename them.
+    """
+    votes: dict[str, Counter[str]] = {}
+    for k, quote in enumerate(quotes):
+        if not quote.addressee or quote.addressee not in named or quote.addressee == quote.speaker:
+            continue
+        for other in quotes[max(0, k - 1):k + 2]:
+            if other.speaker and other.speaker != quote.speaker and other.speaker not in named \
+                    and other.paragraph != quote.paragraph:
+                votes.setdefault(other.speaker, Counter())[quote.addressee] += 1
+    renames = {}
+    for unnamed, tally in votes.items():
+        (best, n), *rest = tally.most_common(2) + [("", 0)]
+        if n >= 2 and n > 2 * rest[0][1]:
+            renames[unnamed] = best
+    for quote in quotes:
+        quote.speaker = renames.get(quote.speaker, quote.speaker) if quote.speaker else None
+        quote.addressee = renames.get(quote.addressee, quote.addressee) if quote.addressee else None
+
+
+def _fill_from_next_addressee(quotes: list[Quote]) -> None:
+    """An unattributed quote answered by one naming its addressee was said by that addressee.
+
+    ("Uncle, you look ill." / "I'm not well, Florence." → Florence spoke first.)
+    """
+    for k in range(len(quotes) - 2, -1, -1):
+        quote, reply = quotes[k], quotes[k + 1]
+        if quote.speaker is None and reply.paragraph > quote.paragraph and reply.addressee \
+                and reply.addressee != reply.speaker:
+            quote.speaker, quote.method, quote.confidence = reply.addressee, "turn-taking", 0.45
+
+
+def attribute_quotes(reading: Reading, cast: Cast) -> None:
+    """Fill ``reading.quotes`` with every quotation of the work and its speaker."""
+    reading.quotes = []
+    for number, chapter in enumerate(reading.chapters):
+        texts = [p.text for p in chapter.paragraphs]
+        breaks = [p.scene_break_before for p in chapter.paragraphs]
+        for quote in attribute_paragraphs(texts, cast, breaks):
+            quote.chapter = number
+            reading.quotes.append(quote)

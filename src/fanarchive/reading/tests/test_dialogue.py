@@ -1,0 +1,357 @@
+"""Quotation finding and speaker attribution (fanarchive.reading.dialogue).
+
+The passages here are written for these tests; the seed test reads the
+project's seed work and is skipped when it is absent.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fanarchive.reading.dialogue import (
+    NARRATOR,
+    Cast,
+    attribute_paragraphs,
+    attribute_quotes,
+    find_quotations,
+)
+from fanarchive.reading.model import Chapter, FrontMatter, Paragraph, Reading
+from fanarchive.testing import seed_path
+
+
+@pytest.fixture
+def cast() -> Cast:
+    """Spike, Buffy (alias Slayer), Giles and Willow."""
+    return Cast(
+        names={
+            "Spike": "Spike",
+            "Buffy": "Buffy Summers",
+            "Buffy Summers": "Buffy Summers",
+            "Slayer": "Buffy Summers",
+            "Giles": "Rupert Giles",
+            "Willow": "Willow Rosenberg",
+        },
+        genders={"Spike": "m", "Buffy Summers": "f", "Rupert Giles": "m", "Willow Rosenberg": "f"},
+    )
+
+
+def quotes_of(paragraphs: list[str]) -> list[str]:
+    """The words of every quotation found, in order."""
+    return [q.text for q in find_quotations(paragraphs)]
+
+
+def speakers(paragraphs: list[str], cast: Cast) -> list[str | None]:
+    return [q.speaker for q in attribute_paragraphs(paragraphs, cast)]
+
+
+# ---------------------------------------------------------------- finding quotations
+
+
+def test_straight_double_quotes_keep_apostrophes_inside():
+    assert quotes_of(["\"'m old, Slayer. You know that?\" Spike asks. \"Not that old.\""]) == [
+        "'m old, Slayer. You know that?",
+        "Not that old.",
+    ]
+
+
+def test_curly_double_quotes():
+    assert quotes_of(["“Go,” she said. “Now.”"]) == ["Go,", "Now."]
+
+
+def test_span_offsets_cover_the_marks():
+    text = 'He waited. "Spike," she says.'
+    (span,) = find_quotations([text])
+    assert text[span.start:span.end] == '"Spike,"'
+
+
+def test_single_quotes_are_not_fooled_by_apostrophes():
+    text = "'I was gettin' tired of keepin' him 'round,' said Willow. 'Spike's late.'"
+    assert quotes_of([text]) == ["I was gettin' tired of keepin' him 'round,", "Spike's late."]
+
+
+def test_curly_single_quotes_with_plural_possessive():
+    text = "‘Don’t,’ said Giles. ‘It’s the boys’ room, not the library.’"
+    assert quotes_of([text]) == ["Don’t,", "It’s the boys’ room, not the library."]
+
+
+def test_apostrophes_in_double_quoted_text_are_not_quotes():
+    text = "She'd keep him 'round, she thought. \"Hey,\" he said."
+    assert quotes_of([text]) == ["Hey,"]
+
+
+def test_quote_running_over_paragraphs_is_one_quotation(cast):
+    paragraphs = [
+        '"The first thing you learn is patience. It takes years.',
+        '"The second thing is the stake," Giles said.',
+    ]
+    (quote,) = attribute_paragraphs(paragraphs, cast)
+    assert quote.text.startswith("The first thing") and "the stake," in quote.text
+    assert quote.paragraph == 0
+    assert quote.speaker == "Rupert Giles"
+
+
+def test_unclosed_quote_ends_with_its_paragraph():
+    paragraphs = ['"Wait, she said.', "Nobody waited."]
+    assert quotes_of(paragraphs) == ["Wait, she said."]
+
+
+def test_dash_dialogue():
+    paragraphs = ["— Come here, — said Giles. — Now.", "— No."]
+    assert quotes_of(paragraphs) == ["Come here,", "Now.", "No."]
+
+
+def test_dash_dialogue_ends_before_a_lowercase_attribution(cast):
+    quotes = attribute_paragraphs(["Giles looked up. — Back to the books! he said."], cast)
+    assert [q.text for q in quotes] == ["Back to the books!"]
+    assert quotes[0].speaker == "Rupert Giles"
+
+
+def test_hyphens_inside_words_do_not_split_dash_dialogue():
+    assert quotes_of(["— You—you're the bleeding white hats, — he said."]) == [
+        "You—you're the bleeding white hats,"
+    ]
+
+
+def test_unbalanced_marks_never_crash():
+    paragraphs = ['"', '""', '" "', '“', '”', "'", "‘’’", '"Hello', 'Bye"', "— ", "—"]
+    for quote in find_quotations(paragraphs):
+        assert 0 <= quote.start <= quote.end <= len(paragraphs[quote.paragraph])
+
+
+def test_hundred_thousand_quote_marks_finish(cast):
+    paragraph = '"a" ' * 50_000
+    quotes = attribute_paragraphs([paragraph], cast)
+    assert len(quotes) == 50_000
+    single = "'b' " * 50_000
+    assert len(find_quotations([single])) == 50_000
+
+
+# ---------------------------------------------------------------- explicit attribution
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"Are you coming?" Spike asks.', "Spike"),
+        ('"Research," says Giles.', "Rupert Giles"),
+        ('"Research," said Giles quietly.', "Rupert Giles"),
+        ('"Hush," Willow whispered.', "Willow Rosenberg"),
+        ('"Hush," Willow softly whispered.', "Willow Rosenberg"),
+        ('Spike snapped, "Get out."', "Spike"),
+        ('"Fine," snarled the Slayer.', "Buffy Summers"),
+    ],
+)
+def test_say_verb_with_a_name(cast, text, speaker):
+    (quote,) = attribute_paragraphs([text], cast)
+    assert quote.speaker == speaker
+    assert quote.method == "explicit"
+    assert quote.confidence > 0.8
+
+
+def test_pronoun_resolved_by_gender(cast):
+    paragraphs = [
+        "Buffy and Giles come into the library.",
+        '"We have a problem," she tells him.',
+        '"We always do," he mutters.',
+    ]
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert [q.speaker for q in quotes] == ["Buffy Summers", "Rupert Giles"]
+    assert [q.method for q in quotes] == ["pronoun", "pronoun"]
+    assert quotes[0].addressee == "Rupert Giles"
+
+
+def test_epithet_from_the_cast():
+    cast = Cast(names={"Spike": "Spike", "Buffy": "Buffy"}, genders={"Spike": "m", "Buffy": "f"},
+                epithets={"the vampire": "Spike"})
+    (quote,) = attribute_paragraphs(['"Bored now," the vampire growled.'], cast)
+    assert quote.speaker == "Spike"
+
+
+def test_unknown_description_is_named_as_written(cast):
+    quotes = attribute_paragraphs(['"Tickets," said the old conductor.', '"Please," he repeated.'], cast)
+    assert quotes[0].speaker == "the old conductor"
+    assert quotes[1].speaker == "the old conductor"
+
+
+def test_reported_speech_is_not_an_attribution(cast):
+    paragraphs = ['Willow nods. "It works."', '"Tell me," Buffy said. Giles replied that it did.']
+    assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Buffy Summers"]
+
+
+def test_interrupted_quote_has_one_speaker(cast):
+    text = '"Thing is, Slayer," Spike says, "I could deal."'
+    quotes = attribute_paragraphs([text], cast)
+    assert [q.text for q in quotes] == ["Thing is, Slayer,", "I could deal."]
+    assert [q.speaker for q in quotes] == ["Spike", "Spike"]
+
+
+def test_clause_before_the_second_part_of_an_interrupted_quote(cast):
+    text = '"My dear Giles," said Willow to him, "have you heard?" Buffy shrugs.'
+    assert speakers([text], cast) == ["Willow Rosenberg", "Willow Rosenberg"]
+
+
+def test_say_verb_earlier_in_the_paragraph(cast):
+    text = 'Buffy says nothing, but that is fine because he answers for her. "No, you couldn\'t."'
+    quotes = attribute_paragraphs(["Spike circles her.", text], cast)
+    assert quotes[0].speaker == "Spike"
+
+
+def test_first_person_narrator(cast):
+    quotes = attribute_paragraphs(['"Not tonight," I said.'], cast)
+    assert quotes[0].speaker == NARRATOR
+    named = Cast(names=cast.names, genders=cast.genders, narrator="Willow Rosenberg")
+    assert attribute_paragraphs(['"Not tonight," I said.'], named)[0].speaker == "Willow Rosenberg"
+
+
+def test_reply_verb_goes_to_the_other_speaker(cast):
+    paragraphs = [
+        "Spike and Giles glare at each other.",
+        '"Watcher," Spike says.',
+        '"What do you want?" he replied.',
+    ]
+    assert speakers(paragraphs, cast) == ["Spike", "Rupert Giles"]
+
+
+# ---------------------------------------------------------------- context
+
+
+def test_action_beat_names_the_speaker(cast):
+    text = 'Spike lifts his chin, throws a haughty look her way. "Do me in, Slayer."'
+    (quote,) = attribute_paragraphs([text], cast)
+    assert quote.speaker == "Spike"
+    assert quote.method == "context"
+    assert quote.addressee == "Buffy Summers"
+
+
+def test_pronoun_action_beat(cast):
+    paragraphs = ["Spike rolls closer.", 'He stares up at her. "That\'s gone."']
+    assert speakers(paragraphs, cast) == ["Spike"]
+
+
+def test_other_quotes_of_the_paragraph_share_the_speaker(cast):
+    text = '"Guess that makes you the one." Buffy watches him. "Let\'s have it, then," he commands.'
+    assert speakers(["Spike waits.", text], cast) == ["Spike", "Spike"]
+
+
+def test_turn_taking_alternates(cast):
+    paragraphs = [
+        '"You\'re late," said Buffy.',
+        '"Traffic," Giles said.',
+        '"There is no traffic in Sunnydale."',
+        '"There was tonight."',
+        '"Right."',
+    ]
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert [q.speaker for q in quotes] == [
+        "Buffy Summers", "Rupert Giles", "Buffy Summers", "Rupert Giles", "Buffy Summers",
+    ]
+    assert [q.method for q in quotes[2:]] == ["turn-taking"] * 3
+    assert all(q.confidence < quotes[0].confidence for q in quotes[2:])
+
+
+def test_scene_break_ends_the_conversation(cast):
+    paragraphs = ['"Hi," said Buffy.', '"Hello," Giles said.', '"Anyone here?"']
+    quotes = attribute_paragraphs(paragraphs, cast, scene_breaks=[False, False, True])
+    assert quotes[2].method != "turn-taking"
+
+
+def test_vocatives_name_the_addressee_not_the_speaker(cast):
+    paragraphs = [
+        "Spike and Buffy face each other in the alley.",
+        'Her hand trembles. "Spike," she says.',
+        '"Slayer?"',
+        'Spike turns away. "Buffy, listen."',
+    ]
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert [(q.speaker, q.addressee) for q in quotes] == [
+        ("Buffy Summers", "Spike"),
+        ("Spike", "Buffy Summers"),
+        ("Spike", "Buffy Summers"),
+    ]
+
+
+def test_name_only_quote_after_a_beat_by_that_name(cast):
+    paragraphs = ['"Bored," said Buffy.', 'Spike steps out of the shadows. "Spike?"']
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert quotes[1].addressee == "Spike"
+    assert quotes[1].speaker == "Buffy Summers"
+
+
+def test_unattributed_exchange_learns_from_later_vocative(cast):
+    paragraphs = ['"You look ill."', '"I am not well, Willow."']
+    assert speakers(paragraphs, cast)[0] == "Willow Rosenberg"
+
+
+def test_no_clue_leaves_the_speaker_unknown(cast):
+    (quote,) = attribute_paragraphs(['"Who goes there?"'], cast)
+    assert quote.speaker is None
+    assert quote.method == "unknown"
+    assert quote.confidence == 0.0
+
+
+# ---------------------------------------------------------------- casts
+
+
+def test_cast_from_text_finds_names_titles_and_genders():
+    paragraphs = [
+        "Mr. Bennet sat by the fire. He read his paper while Mrs. Bennet talked.",
+        "Mrs. Bennet sighed; she wanted news. Mr. Bennet laughed at her.",
+        "Later Elizabeth Bennet walked out. She liked walking, and Elizabeth walked far.",
+        "Elizabeth came home late. Then she slept. They lived in Longbourn and went to Longbourn often.",
+    ]
+    cast = Cast.from_text(paragraphs)
+    assert cast.canonical("Mr. Bennet") == "Mr. Bennet"
+    assert cast.canonical("Mrs. Bennet") == "Mrs. Bennet"
+    assert cast.canonical("Elizabeth") == "Elizabeth Bennet"
+    assert cast.canonical("Longbourn") is None  # a place: mostly after "in"/"to"
+    assert cast.gender("Mr. Bennet") == "m"
+    assert cast.gender("Mrs. Bennet") == "f"
+    assert cast.gender("Elizabeth Bennet") == "f"
+
+
+def test_cast_from_text_attributes_a_novel_passage():
+    paragraphs = [
+        "Tom Canty sat on the step. Tom watched the road, and Mary Canty watched Tom.",
+        "Mary Canty had been waiting. She was tired. Tom was not.",
+        '"Look," said Tom.',
+        '"I see nothing," Mary replied.',
+    ]
+    cast = Cast.from_text(paragraphs)
+    assert speakers(paragraphs, cast) == ["Tom Canty", "Mary Canty"]
+
+
+# ---------------------------------------------------------------- whole readings
+
+
+def test_attribute_quotes_fills_every_chapter(cast):
+    chapters = [
+        Chapter(number=1, paragraphs=[Paragraph('"Hi," said Buffy.', "")]),
+        Chapter(number=2, paragraphs=[Paragraph("Nothing.", ""), Paragraph('"Bye," Spike said.', "")]),
+    ]
+    reading = Reading(front=FrontMatter(), chapters=chapters)
+    attribute_quotes(reading, cast)
+    assert [(q.chapter, q.paragraph, q.speaker) for q in reading.quotes] == [
+        (0, 0, "Buffy Summers"),
+        (1, 1, "Spike"),
+    ]
+
+
+def test_seed_story_speakers():
+    """Every quote of the seed story is Spike's except Buffy's "Spike,"."""
+    path = seed_path()
+    if not path.exists():
+        pytest.skip("seed work not present")
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")) if b.strip()]
+    story = blocks[blocks.index(next(b for b in blocks if b.startswith("The lone lamppost"))):]
+    cast = Cast(
+        names={"Spike": "Spike", "Buffy": "Buffy Summers", "Buffy Summers": "Buffy Summers",
+               "Slayer": "Buffy Summers"},
+        genders={"Spike": "m", "Buffy Summers": "f"},
+    )
+    quotes = attribute_paragraphs(story, cast)
+    assert len(quotes) >= 25
+    buffy = [q for q in quotes if q.speaker != "Spike"]
+    assert [(q.text, q.speaker, q.addressee) for q in buffy] == [("Spike,", "Buffy Summers", "Spike")]
+    assert all(q.method != "unknown" for q in quotes)

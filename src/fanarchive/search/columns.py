@@ -1,0 +1,179 @@
+"""A sortable work column held in memory: exact values plus value-range blocks.
+
+Each block is a bitmap of the works whose value falls in one range, ranges
+ascending. The blocks answer both questions a listing asks:
+
+* a range filter ("10k words or more") is the union of the blocks wholly
+  inside the range plus an exact check of the (at most two) edge blocks;
+* the top page of a result set R, in value order, walks blocks from the top,
+  counting ``|block ∩ R|`` (a fast bitmap operation) to skip whole blocks
+  until it reaches the page, then sorts only the few works of R in the
+  blocks that hold the page.
+
+So no query ever sorts the full result. Blocks split when they grow past
+twice the target size, which keeps "recently updated" fast as new works
+pile into the newest block.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable
+
+from pyroaring import BitMap
+
+#: Results this small are sorted directly rather than walked block by block.
+SMALL_RESULT = 2048
+
+
+class SortedColumn:
+    """Values of one integer column by work id, bucketed into range blocks.
+
+    Invariant: every work in ``blocks[j]`` has ``bounds[j] <= value``, and
+    ``value < bounds[j + 1]`` unless ``j`` is the last block.
+    """
+
+    def __init__(self, block_size: int) -> None:
+        self.block_size = block_size
+        self.values = array("q")
+        self.bounds: list[int] = [0]
+        self.blocks: list[BitMap] = [BitMap()]
+
+    # --- building and updating ----------------------------------------------
+
+    @classmethod
+    def build(cls, pairs: Iterable[tuple[int, int]], block_size: int) -> SortedColumn:
+        """A column from ``(work_id, value)`` pairs, in blocks of about ``block_size``."""
+        column = cls(block_size)
+        rows = sorted(pairs, key=lambda pair: pair[1])
+        if not rows:
+            return column
+        column._grow(max(work_id for work_id, _ in rows))
+        for work_id, value in rows:
+            column.values[work_id] = value
+        column.bounds, column.blocks = [], []
+        start = 0
+        while start < len(rows):
+            end = min(start + block_size, len(rows))
+            # Never split equal values across blocks.
+            while end < len(rows) and rows[end][1] == rows[end - 1][1]:
+                end += 1
+            column.bounds.append(rows[start][1])
+            column.blocks.append(BitMap(work_id for work_id, _ in rows[start:end]))
+            start = end
+        return column
+
+    def _grow(self, work_id: int) -> None:
+        """Make room for ``work_id`` (over-allocating, as ids keep coming)."""
+        if work_id >= len(self.values):
+            size = max(work_id + 1, len(self.values) + len(self.values) // 4)
+            self.values.frombytes(bytes(8 * (size - len(self.values))))
+
+    def _block_of(self, value: int) -> int:
+        return max(0, bisect_right(self.bounds, value) - 1)
+
+    def put(self, work_id: int, value: int, present: bool) -> None:
+        """Set a work's value (``present``: the work was already in the column)."""
+        if present:
+            self.discard(work_id)
+        self._grow(work_id)
+        self.values[work_id] = value
+        if value < self.bounds[0]:
+            self.bounds[0] = value
+        j = self._block_of(value)
+        self.blocks[j].add(work_id)
+        if len(self.blocks[j]) > 2 * self.block_size:
+            self._split(j)
+
+    def discard(self, work_id: int) -> None:
+        """Take a work out of its block (its value slot is left as is)."""
+        if work_id < len(self.values):
+            self.blocks[self._block_of(self.values[work_id])].discard(work_id)
+
+    def _split(self, j: int) -> None:
+        """Cut block ``j`` at its median value, unless all its values are equal."""
+        block = self.blocks[j]
+        ordered = sorted(self.values[i] for i in block)
+        median = ordered[len(ordered) // 2]
+        if median == ordered[0]:
+            later = [v for v in ordered[len(ordered) // 2 :] if v > median]
+            if not later:
+                return
+            median = later[0]
+        upper = BitMap(i for i in block if self.values[i] >= median)
+        block.difference_update(upper)
+        self.bounds.insert(j + 1, median)
+        self.blocks.insert(j + 1, upper)
+
+    # --- queries ----------------------------------------------------------------
+
+    def _upper(self, j: int) -> int | None:
+        """Exclusive upper bound of block ``j`` (None for the last block)."""
+        return self.bounds[j + 1] if j + 1 < len(self.bounds) else None
+
+    def range(self, low: int | None, high: int | None) -> BitMap:
+        """Works whose value is within ``[low, high]`` (None: unbounded)."""
+        whole: list[BitMap] = []
+        edges = BitMap()
+        for j, block in enumerate(self.blocks):
+            lower, upper = self.bounds[j], self._upper(j)
+            if (high is not None and lower > high) or (low is not None and upper is not None and upper <= low):
+                continue
+            inside_low = low is None or lower >= low
+            inside_high = high is None or (upper is not None and upper - 1 <= high)
+            if inside_low and inside_high:
+                whole.append(block)
+            else:
+                values = self.values
+                edges.update(
+                    i for i in block
+                    if (low is None or values[i] >= low) and (high is None or values[i] <= high)
+                )  # fmt: skip
+        return BitMap.union(edges, *whole)
+
+    def _ordered(self, works: Iterable[int], descending: bool) -> list[int]:
+        """``works`` by (value, id), both descending or both ascending."""
+        ordered = sorted(works, key=self.values.__getitem__)  # ids ascend, sort is stable
+        if descending:
+            ordered.reverse()
+        return ordered
+
+    def top(self, result: BitMap, offset: int, limit: int, descending: bool) -> list[int]:
+        """Ids of ``result[offset:offset + limit]`` in (value, id) order."""
+        if len(result) <= SMALL_RESULT:
+            return self._ordered(result, descending)[offset : offset + limit]
+        found: list[int] = []
+        skip = offset
+        order = range(len(self.blocks) - 1, -1, -1) if descending else range(len(self.blocks))
+        for j in order:
+            block = self.blocks[j]
+            count = block.intersection_cardinality(result)
+            if count <= skip:
+                skip -= count
+                continue
+            part = self._ordered(block & result, descending)
+            found.extend(part[skip : skip + limit - len(found)])
+            skip = 0
+            if len(found) >= limit:
+                break
+        return found
+
+    # --- persistence ----------------------------------------------------------
+
+    def dump(self) -> dict:
+        return {
+            "block_size": self.block_size,
+            "values": self.values.tobytes(),
+            "bounds": array("q", self.bounds).tobytes(),
+            "blocks": [block.serialize() for block in self.blocks],
+        }
+
+    @classmethod
+    def restore(cls, data: dict) -> SortedColumn:
+        column = cls(data["block_size"])
+        column.values = array("q")
+        column.values.frombytes(data["values"])
+        column.bounds = list(array("q", data["bounds"]))
+        column.blocks = [BitMap.deserialize(raw) for raw in data["blocks"]]
+        return column

@@ -1,0 +1,209 @@
+"""What a reader asked the works filter for, read from (and written back to) a query string.
+
+Every filter page is a plain GET URL, so any result can be linked, bookmarked
+and shared. :meth:`FilterCriteria.from_params` never raises: a value it cannot
+use is dropped and explained in ``notices``, which the page shows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.conf import global_settings
+
+from fanarchive.tags.models import CATEGORIES, RATINGS, WARNINGS
+
+#: Sort keys the filter offers, with their labels, in menu order.
+SORTS = {
+    "updated": "Date Updated",
+    "published": "Date Posted",
+    "kudos": "Kudos",
+    "hits": "Hits",
+    "bookmarks": "Bookmarks",
+    "comments": "Comments",
+    "words": "Word Count",
+    "title": "Title",
+}
+DEFAULT_SORT = "updated"
+
+#: Language codes a work may carry, with their English names.
+LANGUAGES = dict(global_settings.LANGUAGES)
+
+
+
+@dataclass(frozen=True)
+class CheckboxGroup:
+    """A fixed tag type the filter offers as checkboxes."""
+
+    param: str  # query parameter, repeated once per ticked box
+    field: str  # FilterCriteria attribute holding the ticked names
+    label: str
+    names: list[str]
+
+
+CHECKBOX_GROUPS = [
+    CheckboxGroup("rating", "ratings", "Ratings", RATINGS),
+    CheckboxGroup("warning", "warnings", "Warnings", WARNINGS),
+    CheckboxGroup("category", "categories", "Categories", CATEGORIES),
+]
+
+
+def _names(values: Iterable[str]) -> list[str]:
+    """Split repeated and comma-separated tag names, dropping blanks and repeats."""
+    seen: dict[str, str] = {}
+    for value in values:
+        for name in value.split(","):
+            name = " ".join(name.split())
+            if name:
+                seen.setdefault(name.casefold(), name)
+    return list(seen.values())
+
+
+def _count(value: str, label: str, notices: list[str]) -> int | None:
+    """A non-negative whole number, or None (with a notice) when ``value`` is not one."""
+    value = value.strip().replace(",", "")
+    if not value:
+        return None
+    if value.isdigit():
+        return int(value)
+    notices.append(f"{label} “{value}” is not a whole number, so it was ignored.")
+    return None
+
+
+def parse_page(value: str, notices: list[str]) -> int:
+    """A 1-based page number; anything else means page 1 (with a notice)."""
+    value = value.strip()
+    if not value:
+        return 1
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    notices.append(f"“{value}” is not a page number; showing page 1.")
+    return 1
+
+
+@dataclass
+class FilterCriteria:
+    """One works-filter request. Tag-like fields hold names, as typed in the URL."""
+
+    tags: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    ratings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    fandoms: list[str] = field(default_factory=list)
+    complete: bool = False
+    words_from: int | None = None
+    words_to: int | None = None
+    language: str = ""
+    updated_since: datetime.date | None = None
+    q: str = ""
+    sort: str = DEFAULT_SORT
+    page: int = 1
+    #: Why parts of the request were ignored; not part of the query string.
+    notices: list[str] = field(default_factory=list, compare=False)
+
+    @classmethod
+    def from_params(cls, params: Mapping) -> FilterCriteria:
+        """Read a request's GET parameters (a QueryDict or a plain dict of lists/strings)."""
+        notices: list[str] = []
+
+        def many(key: str) -> list[str]:
+            if hasattr(params, "getlist"):
+                return params.getlist(key)
+            value = params.get(key, [])
+            return [value] if isinstance(value, str) else list(value)
+
+        def one(key: str) -> str:
+            values = many(key)
+            return values[-1].strip() if values else ""
+
+        checked: dict[str, list[str]] = {}
+        for group in CHECKBOX_GROUPS:
+            by_key = {name.casefold(): name for name in group.names}
+            checked[group.field] = []
+            for name in _names(many(group.param)):
+                if name.casefold() in by_key:
+                    checked[group.field].append(by_key[name.casefold()])
+                else:
+                    notices.append(f"There is no {group.param} called “{name}”; it was ignored.")
+
+        words_from = _count(one("words_from"), "Words from", notices)
+        words_to = _count(one("words_to"), "Words to", notices)
+        if words_from is not None and words_to is not None and words_from > words_to:
+            words_from, words_to = words_to, words_from
+            notices.append("The word range was reversed; it has been swapped.")
+
+        language = one("language")
+        if language and language not in LANGUAGES:
+            notices.append(f"“{language}” is not a language code we know; it was ignored.")
+            language = ""
+
+        updated_since = None
+        if raw_date := one("updated_since"):
+            try:
+                updated_since = datetime.date.fromisoformat(raw_date)
+            except ValueError:
+                notices.append(f"“{raw_date}” is not a date (use YYYY-MM-DD); it was ignored.")
+
+        sort = one("sort") or DEFAULT_SORT
+        if sort not in SORTS:
+            notices.append(f"Works cannot be sorted by “{sort}”; sorted by date updated instead.")
+            sort = DEFAULT_SORT
+
+        page = parse_page(one("page"), notices)
+
+        return cls(
+            tags=_names(many("tag")),
+            exclude=_names(many("exclude")),
+            **checked,
+            fandoms=_names(many("fandom")),
+            complete=one("complete").lower() in {"1", "true", "on", "yes"},
+            words_from=words_from,
+            words_to=words_to,
+            language=language,
+            updated_since=updated_since,
+            q=" ".join(one("q").split()),
+            sort=sort,
+            page=page,
+            notices=notices,
+        )
+
+    def params(self) -> list[tuple[str, str]]:
+        """The query parameters that reproduce this request (defaults left out)."""
+        pairs: list[tuple[str, str]] = []
+        named = [("tag", self.tags), ("exclude", self.exclude), ("fandom", self.fandoms)]
+        named += [(group.param, getattr(self, group.field)) for group in CHECKBOX_GROUPS]
+        for key, names in named:
+            pairs += [(key, name) for name in names]
+        if self.complete:
+            pairs.append(("complete", "1"))
+        if self.words_from is not None:
+            pairs.append(("words_from", str(self.words_from)))
+        if self.words_to is not None:
+            pairs.append(("words_to", str(self.words_to)))
+        if self.language:
+            pairs.append(("language", self.language))
+        if self.updated_since:
+            pairs.append(("updated_since", self.updated_since.isoformat()))
+        if self.q:
+            pairs.append(("q", self.q))
+        if self.sort != DEFAULT_SORT:
+            pairs.append(("sort", self.sort))
+        if self.page != 1:
+            pairs.append(("page", str(self.page)))
+        return pairs
+
+    def querystring(self, **changes) -> str:
+        """``?…`` for this request with ``changes`` applied (``page=2``, ``sort="kudos"``), or ""."""
+        criteria = dataclasses.replace(self, **changes) if changes else self
+        encoded = urlencode(criteria.params())
+        return f"?{encoded}" if encoded else ""
+
+    @property
+    def is_filtered(self) -> bool:
+        """Whether anything narrows the results (sorting and paging do not)."""
+        return bool(dataclasses.replace(self, sort=DEFAULT_SORT, page=1).params())

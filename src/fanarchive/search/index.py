@@ -1,0 +1,331 @@
+"""The filter index: compressed bitmaps of work ids, derived from the database.
+
+The database stays the source of truth; this is a cache of it that answers
+the works filter without touching the (work, tag) table:
+
+* one roaring bitmap of work ids per *raw* tag id. Filtering on a tag takes
+  the union over :meth:`Tag.filter_scope` at query time, so merging a synonym
+  or adding a parent re-scopes results with no rebuild;
+* bitmaps for visibility (posted, public), completeness, and each language;
+* one :class:`~fanarchive.search.columns.SortedColumn` per sort key, which
+  also answers word-count and date ranges.
+
+``fanarchive index rebuild`` builds it and writes it to the data directory;
+app-server processes load that file and stay current by replaying the
+:class:`~fanarchive.search.models.IndexChange` log (see :mod:`.live`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyroaring import BitMap
+
+from fanarchive.search import snapshot
+from fanarchive.search.columns import SortedColumn
+from fanarchive.search.filters import FilterCriteria
+from fanarchive.search.models import ChangeKind, IndexChange
+from fanarchive.search.resolve import ResolvedFilter
+from fanarchive.works.models import Work, WorkTag
+
+FORMAT_VERSION = 1
+
+#: Sort key of FilterCriteria -> the Work column it orders by (descending,
+#: ties by id descending, as the ORM filter orders). Title is not indexed.
+SORT_COLUMNS = {
+    "updated": "updated_at",
+    "published": "published_at",
+    "kudos": "kudos_count",
+    "hits": "hits",
+    "bookmarks": "bookmarks_count",
+    "comments": "comments_count",
+    "words": "word_count",
+}
+DATE_COLUMNS = {"updated_at", "published_at"}
+WORK_FIELDS = ("id", "posted", "restricted", "complete", "language", *SORT_COLUMNS.values())
+
+#: Results smaller than this get range filters checked work by work.
+DIRECT_CHECK = 20_000
+#: Ids per ``IN (...)`` list (SQLite allows a few thousand bound variables safely).
+ID_CHUNK = 900
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def micros(moment: datetime.datetime) -> int:
+    """A datetime as whole microseconds since 1970 (exact, unlike float timestamps)."""
+    return (moment - _EPOCH) // datetime.timedelta(microseconds=1)
+
+
+def since_micros(day: datetime.date) -> int:
+    """Start of ``day`` (UTC), as the ORM filter reads ``updated_since``."""
+    return micros(datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC))
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start : start + ID_CHUNK]
+
+
+@dataclass
+class WorkRow:
+    """The indexed columns of one work, as read from the database."""
+
+    id: int
+    posted: bool
+    restricted: bool
+    complete: bool
+    language: str
+    sort_values: dict[str, int]
+
+    @classmethod
+    def from_values(cls, values: Sequence) -> WorkRow:
+        fields = dict(zip(WORK_FIELDS, values, strict=True))
+        sort_values = {
+            column: micros(fields[column]) if column in DATE_COLUMNS else fields[column]
+            for column in SORT_COLUMNS.values()
+        }
+        return cls(
+            fields["id"], fields["posted"], fields["restricted"], fields["complete"], fields["language"], sort_values
+        )
+
+
+class FilterIndex:
+    """Bitmaps and sorted columns for every work; see the module docstring."""
+
+    def __init__(self, block_size: int = 4096) -> None:
+        self.change_id = 0  # last change-log id reflected
+        self.replay_from = 0  # processes loading this file replay the log after this id
+        self.works = BitMap()
+        self.posted = BitMap()
+        self.public = BitMap()  # posted and not restricted
+        self.complete = BitMap()
+        self.languages: dict[str, BitMap] = {}
+        self.tags: dict[int, BitMap] = {}
+        self.columns = {column: SortedColumn(block_size) for column in SORT_COLUMNS.values()}
+
+    # --- building ---------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls, progress: bool = False, lookback_seconds: float = 0.0, block_size: int | None = None
+    ) -> FilterIndex:
+        """Read every work and work tag from the database.
+
+        The change-log position is read first, so any write racing the build
+        is also in the log after it and gets replayed (replay is idempotent).
+        ``block_size`` (sorted-column block) defaults to 1/256 of the works.
+        """
+        from tqdm import tqdm
+
+        latest = IndexChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        safe = latest
+        if lookback_seconds:
+            cutoff = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=lookback_seconds)
+            older = IndexChange.objects.filter(logged_at__lt=cutoff).order_by("-id")
+            safe = older.values_list("id", flat=True).first() or 0
+        work_total = Work.objects.count()
+        index = cls(block_size=block_size or max(1024, work_total // 256))
+        index.change_id, index.replay_from = latest, safe
+
+        rows = Work.objects.values_list(*WORK_FIELDS).order_by().iterator(chunk_size=20_000)
+        sort_pairs: dict[str, list[tuple[int, int]]] = {column: [] for column in SORT_COLUMNS.values()}
+        for values in tqdm(rows, total=work_total, desc="works", unit="work", disable=not progress):
+            row = WorkRow.from_values(values)
+            index._set_flags(row)
+            for column, value in row.sort_values.items():
+                sort_pairs[column].append((row.id, value))
+        for column, pairs in sort_pairs.items():
+            index.columns[column] = SortedColumn.build(pairs, index.columns[column].block_size)
+
+        links = WorkTag.objects.values_list("tag_id", "work_id").order_by().iterator(chunk_size=50_000)
+        tags = index.tags
+        for tag_id, work_id in tqdm(
+            links, total=WorkTag.objects.count(), desc="tags", unit="link", disable=not progress
+        ):
+            bitmap = tags.get(tag_id)
+            if bitmap is None:
+                bitmap = tags[tag_id] = BitMap()
+            bitmap.add(work_id)
+        for bitmap in index._all_bitmaps():
+            bitmap.run_optimize()
+        return index
+
+    def _all_bitmaps(self) -> Iterable[BitMap]:
+        yield from (self.works, self.posted, self.public, self.complete)
+        yield from self.languages.values()
+        yield from self.tags.values()
+
+    def _set_flags(self, row: WorkRow) -> None:
+        flags = [
+            (self.works, True),
+            (self.posted, row.posted),
+            (self.public, row.posted and not row.restricted),
+            (self.complete, row.complete),
+        ]
+        for bitmap, member in flags:
+            (bitmap.add if member else bitmap.discard)(row.id)
+        for language, bitmap in self.languages.items():
+            if language != row.language:
+                bitmap.discard(row.id)
+        self.languages.setdefault(row.language, BitMap()).add(row.id)
+
+    # --- keeping current --------------------------------------------------------
+
+    def apply(self, changes: Iterable[tuple[int, str, int | None, int | None]]) -> bool:
+        """Replay change-log rows ``(id, kind, work_id, tag_id)``; True if wrangling changed.
+
+        Each change only names what to re-read: the work's current row, or
+        whether the (work, tag) link exists now. So replaying a change twice,
+        or out of order, leaves the same state.
+        """
+        work_ids: set[int] = set()
+        links: set[tuple[int, int]] = set()
+        wrangled = False
+        for change_id, kind, work_id, tag_id in changes:
+            self.change_id = max(self.change_id, change_id)
+            if kind == ChangeKind.WORK:
+                work_ids.add(work_id)
+            elif kind == ChangeKind.WORK_TAG:
+                links.add((work_id, tag_id))
+            else:
+                wrangled = True
+        if work_ids:
+            self._reread_works(sorted(work_ids))
+        if links:
+            self._reread_links(links)
+        return wrangled
+
+    def _reread_works(self, work_ids: list[int]) -> None:
+        found: set[int] = set()
+        for chunk in _chunks(work_ids):
+            for values in Work.objects.filter(pk__in=chunk).values_list(*WORK_FIELDS).order_by():
+                row = WorkRow.from_values(values)
+                found.add(row.id)
+                present = row.id in self.works
+                self._set_flags(row)
+                for column, value in row.sort_values.items():
+                    self.columns[column].put(row.id, value, present)
+        for work_id in set(work_ids) - found:
+            self._drop_work(work_id)
+
+    def _drop_work(self, work_id: int) -> None:
+        """Forget a deleted work. Tag bitmaps may keep its id: queries start
+        from the visibility bitmaps, which no longer hold it."""
+        if work_id not in self.works:
+            return
+        for bitmap in (self.works, self.posted, self.public, self.complete, *self.languages.values()):
+            bitmap.discard(work_id)
+        for column in self.columns.values():
+            column.discard(work_id)
+
+    def _reread_links(self, links: set[tuple[int, int]]) -> None:
+        work_ids = sorted({work_id for work_id, _ in links})
+        current: set[tuple[int, int]] = set()
+        for chunk in _chunks(work_ids):
+            current.update(WorkTag.objects.filter(work_id__in=chunk).values_list("work_id", "tag_id").order_by())
+        for work_id, tag_id in links:
+            if (work_id, tag_id) in current:
+                self.tags.setdefault(tag_id, BitMap()).add(work_id)
+            elif tag_id in self.tags:
+                self.tags[tag_id].discard(work_id)
+
+    # --- queries ------------------------------------------------------------------
+
+    def _with_any(self, tag_ids: Iterable[int]) -> BitMap:
+        """Works carrying at least one of ``tag_ids``."""
+        empty = BitMap()
+        return BitMap.union(empty, *(self.tags.get(tag_id, empty) for tag_id in tag_ids))
+
+    def _in_range(self, result: BitMap, column: str, low: int | None, high: int | None) -> BitMap:
+        """``result`` narrowed to works whose ``column`` is within ``[low, high]``."""
+        if len(result) <= DIRECT_CHECK:
+            values = self.columns[column].values
+            return BitMap(
+                i for i in result if (low is None or values[i] >= low) and (high is None or values[i] <= high)
+            )
+        return result & self.columns[column].range(low, high)
+
+    def matching(
+        self, resolved: ResolvedFilter, criteria: FilterCriteria, signed_in: bool, within: BitMap | None = None
+    ) -> BitMap:
+        """Ids of the works a (signed-in or anonymous) reader may see that match.
+
+        ``within`` optionally narrows further (full-text matches).
+        """
+        if resolved.matches_nothing:
+            return BitMap()
+        clauses = [self.posted if signed_in else self.public]
+        clauses += [self._with_any(tag_ids) for tag_ids in resolved.all_of]
+        if criteria.complete:
+            clauses.append(self.complete)
+        if criteria.language:
+            clauses.append(self.languages.get(criteria.language, BitMap()))
+        if within is not None:
+            clauses.append(within)
+        clauses.sort(key=len)
+        result = BitMap.intersection(*clauses) if len(clauses) > 1 else clauses[0].copy()
+        if resolved.none_of and result:
+            result -= self._with_any(resolved.none_of)
+        if criteria.words_from is not None or criteria.words_to is not None:
+            result = self._in_range(result, "word_count", criteria.words_from, criteria.words_to)
+        if criteria.updated_since:
+            result = self._in_range(result, "updated_at", since_micros(criteria.updated_since), None)
+        return result
+
+    def page(self, result: BitMap, sort: str, offset: int, limit: int) -> list[int]:
+        """Ids of ``result`` at ``offset`` in ``sort`` order (newest/most first)."""
+        return self.columns[SORT_COLUMNS[sort]].top(result, offset, limit, descending=True)
+
+    # --- persistence ----------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Write the index to ``path`` atomically (see :mod:`.snapshot`)."""
+        tag_ids = sorted(self.tags)
+        snapshot.write(
+            path,
+            {
+                "format": FORMAT_VERSION,
+                "saved_at": time.time(),
+                "change_id": self.change_id,
+                "replay_from": self.replay_from,
+                "flags": {
+                    name: getattr(self, name).serialize() for name in ("works", "posted", "public", "complete")
+                },
+                "languages": {language: bitmap.serialize() for language, bitmap in self.languages.items()},
+                "tag_ids": tag_ids,
+                "tags": [self.tags[tag_id].serialize() for tag_id in tag_ids],
+                "columns": {name: column.dump() for name, column in self.columns.items()},
+            },
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> FilterIndex:
+        """Read an index written by :meth:`save`."""
+        tree = snapshot.read(path)
+        if tree.get("format") != FORMAT_VERSION:
+            raise snapshot.SnapshotError(f"{path} was written by another version; run `fanarchive index rebuild`.")
+        index = cls()
+        index.change_id, index.replay_from = tree["change_id"], tree["replay_from"]
+        for name, raw in tree["flags"].items():
+            setattr(index, name, BitMap.deserialize(raw))
+        index.languages = {language: BitMap.deserialize(raw) for language, raw in tree["languages"].items()}
+        index.tags = {
+            tag_id: BitMap.deserialize(raw) for tag_id, raw in zip(tree["tag_ids"], tree["tags"], strict=True)
+        }
+        index.columns = {name: SortedColumn.restore(data) for name, data in tree["columns"].items()}
+        return index
+
+    def stats(self) -> dict[str, int]:
+        """Sizes for the ``status`` command and the benchmarks."""
+        return {
+            "works": len(self.works),
+            "tags": len(self.tags),
+            "links": sum(len(bitmap) for bitmap in self.tags.values()),
+            "bitmap_bytes": sum(len(bitmap.serialize()) for bitmap in self._all_bitmaps()),
+            "column_bytes": sum(len(c.values) * c.values.itemsize for c in self.columns.values()),
+            "change_id": self.change_id,
+        }

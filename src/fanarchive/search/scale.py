@@ -1,0 +1,101 @@
+"""The works filter at scale: the bitmap index and full-text search, ORM as fallback.
+
+:func:`find_works` has the ORM filter's signature and returns the same
+:class:`ResultPage`, so views do not know which engine answered.
+
+* ``FANARCHIVE_FILTER_ENGINE=index`` (default): use the filter index when its
+  file has been built (``fanarchive index rebuild``), else the ORM.
+  ``orm`` always uses the ORM. Sorting by title always uses the ORM (the
+  index keeps numeric and date orders only).
+* A search box query (``q``) is matched with the full-text index and
+  combined with every other filter. Sorted by the default (date updated),
+  text results are ordered by relevance instead; any other sort applies to
+  the matching works. Each work gets ``search_snippet``, a highlighted
+  passage (safe HTML).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import os
+
+from django.conf import settings
+from django.db.models.expressions import RawSQL
+from pyroaring import BitMap
+
+from fanarchive.search import fulltext, orm
+from fanarchive.search.filters import DEFAULT_SORT, FilterCriteria
+from fanarchive.search.index import SORT_COLUMNS, FilterIndex
+from fanarchive.search.live import live_index
+from fanarchive.search.resolve import resolve
+from fanarchive.search.results import PER_PAGE, ResultPage, load_works, paginate
+
+
+def engine_name() -> str:
+    """The configured filter engine: "index" or "orm"."""
+    configured = getattr(settings, "FANARCHIVE_FILTER_ENGINE", None)
+    return (configured or os.environ.get("FANARCHIVE_FILTER_ENGINE") or "index").strip().lower()
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def _by_relevance(ids: BitMap | set[int], relevance: dict[int, float], offset: int) -> list[int]:
+    """One page of ``ids``, best match first (ties: newest id first)."""
+    best = heapq.nsmallest(offset + PER_PAGE, ids, key=lambda work_id: (-relevance[work_id], -work_id))
+    return best[offset:]
+
+
+def find_works(criteria: FilterCriteria, user) -> ResultPage:
+    """One page of the works matching ``criteria`` that ``user`` may see."""
+    text = fulltext.parse(criteria.q) if criteria.q else None
+    plain = dataclasses.replace(criteria, q="")
+    notices = list(criteria.notices)
+    if text is not None and not text:
+        notices.append(f"“{criteria.q}” has no words to search for, so it was ignored.")
+        text = None
+    relevance = fulltext.scores(text) if text else None
+    by_relevance = relevance is not None and criteria.sort == DEFAULT_SORT
+    offset = (criteria.page - 1) * PER_PAGE
+
+    live = live_index() if engine_name() == "index" and (criteria.sort in SORT_COLUMNS) else None
+    if live is not None:
+        with live.lock:
+            index = live.current()
+            if index is not None:
+                resolved = resolve(plain)
+                within = BitMap(relevance) if relevance is not None else None
+                matches = index.matching(resolved, plain, _signed_in(user), within)
+                ids = _by_relevance(matches, relevance, offset) if by_relevance else _index_page(index, matches, plain, offset)
+                page = ResultPage(
+                    works=load_works(ids), total=len(matches), page=criteria.page,
+                    notices=[*notices, *resolved.notices],
+                )  # fmt: skip
+                return _with_snippets(page, text)
+
+    works, filter_notices = orm.filtered_works(plain, user)
+    notices += filter_notices
+    if relevance is None:
+        return paginate(works, criteria.page, notices)
+    works = works.filter(pk__in=RawSQL(*fulltext.matching_sql(text)))
+    if by_relevance:
+        matching = set(works.values_list("pk", flat=True))
+        ids = _by_relevance(matching, relevance, offset)
+        page = ResultPage(works=load_works(ids), total=len(matching), page=criteria.page, notices=notices)
+    else:
+        page = paginate(works, criteria.page, notices)
+    return _with_snippets(page, text)
+
+
+def _index_page(index: FilterIndex, matches: BitMap, criteria: FilterCriteria, offset: int) -> list[int]:
+    return index.page(matches, criteria.sort, offset, PER_PAGE) if offset < len(matches) else []
+
+
+def _with_snippets(page: ResultPage, text: fulltext.TextQuery | None) -> ResultPage:
+    if text:
+        found = fulltext.snippets(text, [work.pk for work in page.works])
+        for work in page.works:
+            work.search_snippet = found.get(work.pk, "")
+    return page

@@ -1,0 +1,162 @@
+"""SQL the search app installs: change-log triggers and full-text structures.
+
+Kept in one module so the migration and the rebuild commands share it.
+"""
+
+from __future__ import annotations
+
+#: Work columns the filter index reads; an UPDATE touching none of them
+#: (a title or summary edit) is not logged.
+INDEXED_WORK_COLUMNS = (
+    "posted", "restricted", "complete", "language", "word_count", "published_at",
+    "updated_at", "hits", "kudos_count", "bookmarks_count", "comments_count",
+)  # fmt: skip
+
+FTS_TABLE = "search_chapter_fts"
+#: PostgreSQL text search configuration. "simple" (no stemming, no stop
+#: words) matches SQLite's unicode61 tokenizer, so both databases find the
+#: same works and prefix queries ("run*") see the words as written.
+FTS_CONFIG = "simple"
+PG_FTS_TABLE = "search_chapter_tsv"
+
+_LOG = "INSERT INTO search_indexchange(kind, work_id, tag_id) VALUES"
+
+
+def _changed(distinct: str) -> str:
+    return " OR ".join(f"OLD.{c} {distinct} NEW.{c}" for c in INDEXED_WORK_COLUMNS)
+
+
+def _sqlite_forward() -> list[str]:
+    posted_chapter = "NEW.posted"
+    fts_insert = (
+        f"INSERT INTO {FTS_TABLE}(rowid, text, work_id) "
+        "SELECT NEW.id, fanarchive_plaintext(NEW.body), NEW.work_id WHERE " + posted_chapter + ";"
+    )
+    return [
+        f"CREATE TRIGGER search_log_work_ins AFTER INSERT ON works_work BEGIN {_LOG} ('w', NEW.id, NULL); END",
+        f"CREATE TRIGGER search_log_work_upd AFTER UPDATE ON works_work WHEN {_changed('IS NOT')} "
+        f"BEGIN {_LOG} ('w', NEW.id, NULL); END",
+        f"CREATE TRIGGER search_log_work_del AFTER DELETE ON works_work BEGIN {_LOG} ('w', OLD.id, NULL); END",
+        f"CREATE TRIGGER search_log_worktag_ins AFTER INSERT ON works_worktag "
+        f"BEGIN {_LOG} ('t', NEW.work_id, NEW.tag_id); END",
+        f"CREATE TRIGGER search_log_worktag_del AFTER DELETE ON works_worktag "
+        f"BEGIN {_LOG} ('t', OLD.work_id, OLD.tag_id); END",
+        f"CREATE TRIGGER search_log_worktag_upd AFTER UPDATE ON works_worktag "
+        f"BEGIN {_LOG} ('t', OLD.work_id, OLD.tag_id); {_LOG} ('t', NEW.work_id, NEW.tag_id); END",
+        f"CREATE TRIGGER search_log_tag_merge AFTER UPDATE OF merger_id ON tags_tag "
+        f"WHEN OLD.merger_id IS NOT NEW.merger_id BEGIN {_LOG} ('g', NULL, NEW.id); END",
+        f"CREATE TRIGGER search_log_tag_del AFTER DELETE ON tags_tag BEGIN {_LOG} ('g', NULL, OLD.id); END",
+        f"CREATE TRIGGER search_log_tagparent_ins AFTER INSERT ON tags_tagparent "
+        f"BEGIN {_LOG} ('g', NULL, NEW.child_id); END",
+        f"CREATE TRIGGER search_log_tagparent_del AFTER DELETE ON tags_tagparent "
+        f"BEGIN {_LOG} ('g', NULL, OLD.child_id); END",
+        f"CREATE TRIGGER search_log_tagparent_upd AFTER UPDATE ON tags_tagparent "
+        f"BEGIN {_LOG} ('g', NULL, NEW.child_id); END",
+        # Full text: one FTS5 row per posted chapter, rowid = chapter id.
+        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+        "text, work_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER search_fts_chapter_ins AFTER INSERT ON works_chapter BEGIN {fts_insert} END",
+        f"CREATE TRIGGER search_fts_chapter_upd AFTER UPDATE OF body, posted, work_id ON works_chapter "
+        f"BEGIN DELETE FROM {FTS_TABLE} WHERE rowid = OLD.id; {fts_insert} END",
+        f"CREATE TRIGGER search_fts_chapter_del AFTER DELETE ON works_chapter "
+        f"BEGIN DELETE FROM {FTS_TABLE} WHERE rowid = OLD.id; END",
+    ]
+
+
+_PG_FUNCTIONS = {
+    "search_log_work": """
+        BEGIN
+          IF TG_OP = 'DELETE' THEN
+            INSERT INTO search_indexchange(kind, work_id, tag_id) VALUES ('w', OLD.id, NULL); RETURN OLD;
+          END IF;
+          INSERT INTO search_indexchange(kind, work_id, tag_id) VALUES ('w', NEW.id, NULL); RETURN NEW;
+        END""",
+    "search_log_worktag": """
+        BEGIN
+          IF TG_OP IN ('DELETE', 'UPDATE') THEN
+            INSERT INTO search_indexchange(kind, work_id, tag_id) VALUES ('t', OLD.work_id, OLD.tag_id);
+          END IF;
+          IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            INSERT INTO search_indexchange(kind, work_id, tag_id) VALUES ('t', NEW.work_id, NEW.tag_id);
+            RETURN NEW;
+          END IF;
+          RETURN OLD;
+        END""",
+    "search_log_wrangling": """
+        BEGIN
+          IF TG_OP = 'DELETE' THEN
+            INSERT INTO search_indexchange(kind, work_id, tag_id) VALUES ('g', NULL, NULL); RETURN OLD;
+          END IF;
+          INSERT INTO search_indexchange(kind, work_id, tag_id) VALUES ('g', NULL, NULL); RETURN NEW;
+        END""",
+    "search_chapter_document": f"""
+        BEGIN
+          IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            DELETE FROM {PG_FTS_TABLE} WHERE chapter_id = OLD.id;
+          END IF;
+          IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.posted THEN
+            INSERT INTO {PG_FTS_TABLE} (chapter_id, work_id, document)
+            VALUES (NEW.id, NEW.work_id, to_tsvector('{FTS_CONFIG}'::regconfig, NEW.body));
+          END IF;
+          RETURN NULL;
+        END""",
+}
+
+
+def _pg_forward() -> list[str]:
+    functions = [
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$"
+        for name, body in _PG_FUNCTIONS.items()
+    ]
+    each_row = "FOR EACH ROW EXECUTE FUNCTION"
+    return [
+        *functions,
+        f"CREATE TRIGGER search_log_work_insdel AFTER INSERT OR DELETE ON works_work {each_row} search_log_work()",
+        f"CREATE TRIGGER search_log_work_upd AFTER UPDATE ON works_work FOR EACH ROW "
+        f"WHEN ({_changed('IS DISTINCT FROM')}) EXECUTE FUNCTION search_log_work()",
+        f"CREATE TRIGGER search_log_worktag AFTER INSERT OR UPDATE OR DELETE ON works_worktag "
+        f"{each_row} search_log_worktag()",
+        "CREATE TRIGGER search_log_tag_merge AFTER UPDATE OF merger_id ON tags_tag FOR EACH ROW "
+        "WHEN (OLD.merger_id IS DISTINCT FROM NEW.merger_id) EXECUTE FUNCTION search_log_wrangling()",
+        f"CREATE TRIGGER search_log_tag_del AFTER DELETE ON tags_tag {each_row} search_log_wrangling()",
+        f"CREATE TRIGGER search_log_tagparent AFTER INSERT OR UPDATE OR DELETE ON tags_tagparent "
+        f"{each_row} search_log_wrangling()",
+        # Full text: one stored tsvector per posted chapter (ranking and phrase
+        # checks read it instead of re-parsing the body).
+        f"CREATE TABLE {PG_FTS_TABLE} (chapter_id bigint PRIMARY KEY, work_id bigint NOT NULL, "
+        "document tsvector NOT NULL)",
+        f"CREATE INDEX {PG_FTS_TABLE}_gin ON {PG_FTS_TABLE} USING GIN (document)",
+        f"CREATE INDEX {PG_FTS_TABLE}_work ON {PG_FTS_TABLE} (work_id)",
+        f"CREATE TRIGGER search_fts_chapter AFTER INSERT OR UPDATE OF body, posted, work_id OR DELETE "
+        f"ON works_chapter {each_row} search_chapter_document()",
+    ]
+
+
+def forward_sql(vendor: str) -> list[str]:
+    """Statements creating the triggers and full-text structures for ``vendor``."""
+    if vendor == "sqlite":
+        return _sqlite_forward()
+    if vendor == "postgresql":
+        return _pg_forward()
+    return []
+
+
+def reverse_sql(vendor: str) -> list[str]:
+    """Statements undoing :func:`forward_sql`."""
+    if vendor == "sqlite":
+        names = [s.split()[2] for s in _sqlite_forward() if s.startswith("CREATE TRIGGER")]
+        return [f"DROP TRIGGER IF EXISTS {n}" for n in names] + [f"DROP TABLE IF EXISTS {FTS_TABLE}"]
+    if vendor == "postgresql":
+        triggers = {
+            "search_log_work_insdel": "works_work", "search_log_work_upd": "works_work",
+            "search_log_worktag": "works_worktag", "search_log_tag_merge": "tags_tag",
+            "search_log_tag_del": "tags_tag", "search_log_tagparent": "tags_tagparent",
+            "search_fts_chapter": "works_chapter",
+        }  # fmt: skip
+        return (
+            [f"DROP TRIGGER IF EXISTS {t} ON {table}" for t, table in triggers.items()]
+            + [f"DROP FUNCTION IF EXISTS {name}()" for name in _PG_FUNCTIONS]
+            + [f"DROP TABLE IF EXISTS {PG_FTS_TABLE}"]
+        )
+    return []
+
