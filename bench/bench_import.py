@@ -49,7 +49,8 @@ def write_corpus(folder: Path, count: int, rng: random.Random) -> int:
             lines += [f"Chapter {chapter}", ""]
             for _ in range(rng.randint(8, 25)):
                 sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(15, 40)))
-                lines += [f'"{sentence.capitalize()}," John said.' if rng.random() < 0.3 else sentence.capitalize() + ".", ""]
+                dialogue = rng.random() < 0.3
+                lines += [f'"{sentence.capitalize()}," John said.' if dialogue else sentence.capitalize() + ".", ""]
         path = folder / f"work_{index:05d}.txt"
         path.write_text("\n".join(lines), encoding="utf-8")
         total += path.stat().st_size

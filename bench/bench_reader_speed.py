@@ -81,6 +81,21 @@ def words_per_second(data: bytes, depth: str, repeats: int) -> tuple[float, int]
     return reading.word_count / best, reading.word_count
 
 
+def stage_seconds(data: bytes) -> list[tuple[str, float]]:
+    """Seconds each analysis stage takes on ``data`` (after one structure read)."""
+    from fanarchive.reading.analysis import STAGES
+    from fanarchive.reading.canon import load_canon
+
+    canon = load_canon()
+    reading = read(data, filename="work.txt", depth="structure")
+    timings = []
+    for name, stage in STAGES:
+        start = time.perf_counter()
+        stage(reading, canon)
+        timings.append((name, time.perf_counter() - start))
+    return timings
+
+
 def analysis_available() -> bool:
     """True when the analysis stages exist (teammates write them in parallel)."""
     return importlib.util.find_spec("fanarchive.reading.analysis") is not None
@@ -114,6 +129,7 @@ def pathological(size: int) -> list[tuple[str, float]]:
         f"one {size / 1e6:.1f} MB line": ("word " * (size // 5)).encode(),
         f"{size // 50:,} quote marks": ('"' * (size // 50)).encode(),
         f"{size // 50:,} alternating quotes": ('"a ' * (size // 150)).encode(),
+        f"{size // 500:,} exclamation marks": ("!" * (size // 500) + "a").encode(),
     }
     timings = []
     for name, data in cases.items():
@@ -139,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         wps, words = words_per_second(data, "full", repeats=1)
         verdict = "ok" if wps >= GOAL_FULL_WPS else "BELOW GOAL"
         print(f"full:      {words:,} words, {wps:,.0f} words/s (goal ≥ {GOAL_FULL_WPS:,}) {verdict}")
+        for name, seconds in stage_seconds(data):
+            print(f"  stage {name}: {seconds:.2f} s ({words / max(seconds, 1e-9):,.0f} words/s)")
     else:
         print("full:      skipped (fanarchive.reading.analysis not present)")
 

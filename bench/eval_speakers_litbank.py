@@ -14,7 +14,7 @@ What happens:
    breaks, so they are guessed the way novels set dialogue: after a
    closed quotation, a sentence opening a new quotation, or a capitalised
    narration sentence that is not an attribution ("Spike asks."), starts a
-   new paragraph; a quotation after narration stays in its paragraph (an
+   new paragraph, and so does every sentence opening with a dialogue dash; a quotation after narration stays in its paragraph (an
    action beat).  Gold labels are not consulted.
 2. :func:`find_quotations` + :func:`attribute_paragraphs` run with a cast
    from :meth:`Cast.from_text` (no canon data for novels).
@@ -39,6 +39,12 @@ lower-cased):
   ("Mrs. Bennet" = ``Mrs_Bennet``, but "Bennet" ≠ ``Mrs_Bennet``).
 * In both, the predicted first-person speaker ``narrator`` matches gold ids
   whose words include ``I`` or ``narrator``.
+
+* **B-cubed** (names ignored): groups the quotes by predicted speaker and by
+  gold speaker within each excerpt and scores how well the groups agree
+  (precision, recall, F1; averaged over gold quotes).  This is the
+  clustering view used by BookNLP's reported figure; it does not care what
+  a speaker is called, only that one person's quotes go together.
 
 Accuracy is reported over all gold quotes (a quote not found counts as
 wrong) and over found quotes, and per attribution method.
@@ -94,7 +100,9 @@ def detokenise(sentences: list[list[str]]) -> Excerpt:
         # after narration it stays in the narrator's paragraph (an action beat).
         # Narration after a quotation opens a paragraph unless it attributes it.
         after_quote = bool(paragraphs) and paragraphs[-1][-1] in _CLOSERS and not quote_open
-        if tokens[0] in openers:
+        if tokens[0] in ("—", "–"):  # dash dialogue has no closing mark
+            newpara = True
+        elif tokens[0] in openers:
             newpara = after_quote
         else:
             newpara = after_quote and tokens[0][:1].isupper() and not _attributes(tokens)
@@ -188,6 +196,23 @@ def speaker_matches(predicted: str | None, gold_id: str, strict: bool,
     return bool(pred_words & {w for w in gold if w not in _TITLES})
 
 
+def b_cubed(pairs: Sequence[tuple[str, str]]) -> tuple[float, float]:
+    """Summed B-cubed precision and recall of one excerpt's quotes grouped by speaker.
+
+    ``pairs`` holds (gold speaker, predicted speaker) per gold quote; a quote
+    missed or left unattributed is a cluster of its own.  For each quote,
+    precision is the share of quotes given the same predicted speaker that
+    have its gold speaker, recall the share of its gold speaker's quotes
+    given its predicted speaker.
+    """
+    together = Counter(pairs)
+    by_gold = Counter(g for g, _ in pairs)
+    by_pred = Counter(p for _, p in pairs)
+    precision = sum(together[(g, p)] / by_pred[p] for g, p in pairs)
+    recall = sum(together[(g, p)] / by_gold[g] for g, p in pairs)
+    return precision, recall
+
+
 def _token_owners(excerpt: Excerpt, predicted: list[Quote]) -> dict[tuple[int, int], int]:
     """Which predicted quote (by index) covers each gold token, if any."""
     by_paragraph: dict[int, list[tuple[int, int, tuple[int, int]]]] = defaultdict(list)
@@ -220,16 +245,19 @@ def evaluate(data: Path, verbose: bool) -> None:
         owner = _token_owners(excerpt, predicted)
         keys_in_order = sorted(excerpt.where)
         book = Counter()
+        pairs: list[tuple[str, str]] = []  # (gold speaker, predicted cluster) per gold quote
         for g in gold:
             keys = keys_in_order[bisect_left(keys_in_order, g.start):bisect_right(keys_in_order, g.end)]
             votes = Counter(owner[k] for k in keys if k in owner)
             totals["gold"] += 1
             book["gold"] += 1
             if not votes or votes.most_common(1)[0][1] * 2 < len(keys):
+                pairs.append((g.speaker, f"missed {len(pairs)}"))
                 if verbose:
                     print(f"  MISSED  {txt.stem[:30]} {g.start} {g.speaker}")
                 continue
             quote = predicted[votes.most_common(1)[0][0]]
+            pairs.append((g.speaker, quote.speaker or f"unknown {len(pairs)}"))
             totals["found"] += 1
             ok = speaker_matches(quote.speaker, g.speaker, strict=False,
                                  aliases=surfaces.get(quote.speaker or "", ()))
@@ -242,6 +270,9 @@ def evaluate(data: Path, verbose: bool) -> None:
             if verbose and not ok:
                 print(f"  WRONG   {txt.stem[:30]} p{quote.paragraph} {quote.method:11} "
                       f"pred={quote.speaker!s:18} gold={g.speaker:22} | {quote.text[:60]}")
+        b3_precision, b3_recall = b_cubed(pairs)
+        totals["b3 precision"] += b3_precision
+        totals["b3 recall"] += b3_recall
         if verbose:
             print(f"{txt.stem[:45]:45} {book['lenient']:3}/{book['gold']:3}")
     n, found = totals["gold"], totals["found"]
@@ -250,6 +281,10 @@ def evaluate(data: Path, verbose: bool) -> None:
           f"{totals['lenient'] / found:.1%} of found quotes")
     print(f"speaker accuracy, strict (exact name):       {totals['strict'] / n:.1%} of gold quotes, "
           f"{totals['strict'] / found:.1%} of found quotes")
+    precision, recall = totals["b3 precision"] / n, totals["b3 recall"] / n
+    print(f"speaker clusters, B-cubed (names ignored):   precision {precision:.1%}, recall {recall:.1%}, "
+          f"F1 {2 * precision * recall / (precision + recall):.1%}")
+    print("by attribution method (found quotes):")
     for method, c in sorted(by_method.items(), key=lambda kv: -kv[1]["n"]):
         print(f"  {method:12} {c['n']:5} quotes  {c['ok'] / c['n']:.1%} correct (lenient)")
 

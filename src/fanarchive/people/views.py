@@ -16,7 +16,9 @@ from fanarchive.works.models import Work
 @require_GET
 def pseud_detail(request: HttpRequest, name: str) -> HttpResponse:
     """A creator and the works they may be seen to have made, newest update first."""
-    pseud = Pseud.objects.annotate(lower_name=Lower("name")).filter(lower_name=name.lower()).first()
+    pseud = None
+    if "\x00" not in name:  # PostgreSQL refuses NUL in text; no name holds one
+        pseud = Pseud.objects.annotate(lower_name=Lower("name")).filter(lower_name=name.lower()).first()
     if pseud is None:
         raise Http404(f"No creator named {name}.")
     notices: list[str] = []

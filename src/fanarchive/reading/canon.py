@@ -143,13 +143,15 @@ class Fandom:
 
     def __post_init__(self) -> None:
         self._by_name = {c.name: c for c in self.characters}
+        for character in self.characters:  # relationship tags drop "(Fandom)" disambiguators
+            self._by_name.setdefault(_DISAMBIGUATOR.sub("", character.name), character)
         self._by_code = {e.code.casefold(): e for e in self.timeline}
         self._by_title: dict[str, Episode] = {}
         for episode in self.timeline:
             self._by_title.setdefault(normalise_label(episode.title), episode)
 
     def character(self, name: str) -> CanonCharacter | None:
-        """The character with this canonical name, if any."""
+        """The character with this canonical name (or that name without its disambiguator), if any."""
         return self._by_name.get(name)
 
     def episode(self, code_or_title: str) -> Episode | None:
@@ -167,12 +169,15 @@ class Fandom:
         return self._by_title.get(normalise_label(code_or_title))
 
     def partners(self, name: str, kind: str = "romantic") -> list[tuple[str, Relationship]]:
-        """(partner, relationship) for every two-person relationship of ``kind`` naming ``name``."""
+        """(partner's canonical name, relationship) for every two-person relationship of ``kind`` naming ``name``."""
         found = []
         for rel in self.relationships:
-            if rel.type == kind and len(rel.members) == 2 and name in rel.members:
-                other = rel.members[1] if rel.members[0] == name else rel.members[0]
-                found.append((other, rel))
+            if rel.type != kind or len(rel.members) != 2:
+                continue
+            people = [self.character(m) for m in rel.members]
+            names = [p.name if p else m for p, m in zip(people, rel.members)]
+            if name in names:
+                found.append((names[1] if names[0] == name else names[0], rel))
         return found
 
 
@@ -233,10 +238,7 @@ class Canon:
         cached per distinct entry list, so calling this on every read costs
         little while the tags do not change.
         """
-        key = tuple(
-            (e["fandom"], e.get("character") or "", tuple(e.get("aliases") or ()), e.get("gender") or "")
-            for e in entries
-        )
+        key = tuple(_extra_entry(e) for e in entries)
         if not key:
             return self
         if key not in self._extended:
@@ -264,6 +266,21 @@ class Canon:
                 cast.append(CanonCharacter(name=character, aliases=tuple(aliases), gender=gender))
             fandoms[name] = replace(base, characters=cast)
         return Canon(fandoms.values())
+
+
+def _extra_entry(entry: Mapping[str, Any]) -> tuple[str, str, tuple[str, ...], str]:
+    """One :meth:`Canon.with_extra` entry as a hashable tuple, checked."""
+    where = f"extra canon entry {dict(entry)!r}"
+    fandom = entry.get("fandom")
+    if not isinstance(fandom, str) or not fandom.strip():
+        raise CanonDataError(f"{where}: 'fandom' must be a non-empty string")
+    character = entry.get("character") or ""
+    if not isinstance(character, str):
+        raise CanonDataError(f"{where}: 'character' must be a string")
+    gender = entry.get("gender") or ""
+    if gender not in ("m", "f", ""):
+        raise CanonDataError(f"{where}: 'gender' must be 'm', 'f' or ''")
+    return fandom.strip(), character.strip(), _strings(entry, "aliases", where), gender
 
 
 # ---------------------------------------------------------------- loading

@@ -5,7 +5,15 @@ alias or a contextual reference such as "your honey"), decides the fandoms in
 play, ranks characters as ``main`` or ``mentioned`` and describes the
 narration (person, tense, point-of-view character).  :func:`build_cast`
 hands the result to quotation attribution, and :func:`update_speech` folds
-the attributed quotes back into the characters.
+the attributed quotes back into the characters.  :func:`find_fandoms` gives
+the fandom decision with its evidence, for tag suggestions.
+
+Contextual references: "your/my/her/his" + a partner word ("honey",
+"boyfriend", "my girl") inside a quotation belongs to the addressee or the
+speaker, in narration to the last character of that gender seen; it counts
+as a mention of that character's partner at the story's place in canon (the
+relationship ``from``/``until`` codes of the canon details), so in a Buffy
+story set after 2x14 "your honey", said to Buffy, is Angel.
 
 Names are matched case-sensitively as whole words in one forward pass per
 paragraph: a regular expression jumps from one capitalised word to the next
@@ -27,6 +35,7 @@ from dataclasses import dataclass, field
 from fanarchive.reading.canon import Canon, CanonCharacter, Fandom
 from fanarchive.reading.dialogue import NARRATOR, Cast, find_quotations
 from fanarchive.reading.model import Character, Narration, Placement, Reading
+from fanarchive.reading.placement import explicit_placement, names_titles
 
 # ---------------------------------------------------------------- name matching
 
@@ -56,11 +65,18 @@ class _Form:
 
 
 _KEY_WORD = re.compile(r"\w+")
+_NEXT_WORD = re.compile(r"\W{1,3}(\w+)")
 _LEADS = 12  # canon files list characters most important first
 
 
 class _Matcher:
-    """Finds every known name and term in a text in one left-to-right pass."""
+    """Finds every known name and term in a text in one left-to-right pass.
+
+    ``index`` maps the first capitalised word of each form to its forms,
+    grouped by the word that follows it ("" when none), so a common first
+    word such as "The" costs one look-up of the next word, not one
+    comparison per form.
+    """
 
     def __init__(self, canon: Canon) -> None:
         targets: dict[str, list[_Target]] = {}
@@ -71,12 +87,13 @@ class _Matcher:
                         _Target(fandom.name, character, form in character.weak, rank < _LEADS))
             for term in fandom.terms:
                 targets.setdefault(term, []).append(_Target(fandom.name, None))
-        self.index: dict[str, list[_Form]] = {}
+        self.index: dict[str, dict[str, list[_Form]]] = {}
         for label, found in targets.items():
             for variant in _variants(label):
                 self._add(variant, label, tuple(found))
-        for forms in self.index.values():
-            forms.sort(key=lambda f: -f.length)
+        for groups in self.index.values():
+            for forms in groups.values():
+                forms.sort(key=lambda f: -f.length)
         starts = sorted({key[0] for key in self.index})
         self.candidates = re.compile(r"\b[%s]\w*" % re.escape("".join(starts))) if starts else None
 
@@ -85,7 +102,8 @@ class _Matcher:
         if key is None:  # no capital letter: a description, not a name
             return
         prefix, rest = variant[: key.start()], variant[key.end():]
-        forms = self.index.setdefault(key.group(), [])
+        following = _NEXT_WORD.match(rest)
+        forms = self.index.setdefault(key.group(), {}).setdefault(following.group(1) if following else "", [])
         if not any(f.prefix == prefix and f.rest == rest for f in forms):
             forms.append(_Form(label, prefix, rest, targets))
 
@@ -96,9 +114,15 @@ class _Matcher:
         taken = 0
         for match in self.candidates.finditer(text):
             start, end = match.span()
-            if start < taken:
+            groups = self.index.get(match.group())
+            if groups is None or start < taken:
                 continue
-            for form in self.index.get(match.group(), ()):
+            forms = groups.get("", [])
+            if len(groups) > 1 or not forms:
+                following = _NEXT_WORD.match(text, end)
+                if following and following.group(1) in groups:
+                    forms = groups[following.group(1)] + forms
+            for form in forms:
                 begin, stop = start - len(form.prefix), end + len(form.rest)
                 if begin < taken or (form.prefix and not text.startswith(form.prefix, begin)):
                     continue
@@ -116,7 +140,11 @@ def _is_word(char: str) -> bool:
 
 
 def _variants(label: str) -> set[str]:
-    """A surface form as it may be typed: straight or curly apostrophe, capitalised at a sentence start."""
+    """A surface form as it may be typed: straight or curly apostrophe, and
+    capitalised at a sentence start ("the Slayer" → "The Slayer").  A form
+    with no capital at all is a description or common word: none."""
+    if not any(ch.isupper() for ch in label):
+        return set()
     forms = {label, label.replace("'", "’"), label.replace("’", "'")}
     forms |= {f[0].upper() + f[1:] for f in forms if f[0].islower()}
     return forms
@@ -145,9 +173,8 @@ class _Mention:
     form: _Form
     in_quote: bool
     vocative: bool
-    sentence_start: bool
+    sentence_start: bool  # the first word of a sentence (or of a quotation)
     target: _Target | None = None  # decided after the fandoms are known
-
 
 
 @dataclass
@@ -205,8 +232,8 @@ _VOCATIVE_AFTER = set(",.!?—–…")
 
 def _is_vocative(text: str, start: int, end: int, quote: tuple[int, int]) -> bool:
     """A name said to someone: "…, Slayer." / "Spike, listen" inside a quotation."""
-    before = text[quote[0]:start].rstrip()
-    after = text[end:quote[1]].lstrip()
+    before = text[max(quote[0], start - 8):start].rstrip()  # bounded: a quote may be huge
+    after = text[end:min(quote[1], end + 8)].lstrip()
     prev, nxt = (before[-1] if before else "“"), (after[0] if after else "”")
     if prev == ",":
         return nxt in _VOCATIVE_AFTER or nxt in "”\""
@@ -214,6 +241,7 @@ def _is_vocative(text: str, start: int, end: int, quote: tuple[int, int]) -> boo
 
 
 def _scan(paragraphs: list[_Paragraph], canon: Canon) -> list[_Mention]:
+    """Every occurrence of a known name or term, in reading order."""
     matcher = _matcher(canon)
     mentions = []
     for para in paragraphs:
@@ -248,9 +276,11 @@ def _doubtful(mentions: list[_Mention], paragraphs: list[_Paragraph]) -> set[int
     openers = {m.form.label for m in mentions if m.sentence_start and " " not in m.form.label}
     if not openers:
         return set()
-    text = "\n".join(p.text for p in paragraphs)
-    common = {label for label in openers if re.search(r"\b%s\b" % re.escape(label.lower()), text)}
-    return {id(m) for m in mentions if m.sentence_start and m.form.label in common}
+    words = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(label.lower()) for label in openers))
+    common: set[str] = set()
+    for paragraph in paragraphs:
+        common.update(words.findall(paragraph.text))
+    return {id(m) for m in mentions if m.sentence_start and m.form.label.lower() in common}
 
 
 def _decide_fandoms(mentions: list[_Mention], reading: Reading, canon: Canon,
@@ -263,16 +293,19 @@ def _decide_fandoms(mentions: list[_Mention], reading: Reading, canon: Canon,
     fandom that also has a Spike).  Evidence is the number of distinct
     characters named by a strong alias, plus a quarter for each character
     named only by a weak alias and half for each distinct fandom term, each
-    shared equally between the fandoms that claim the form.  A character
+    shared equally between the fandoms that claim the form (a form naming
+    several characters of one fandom counts once).  A character
     listed outside a fandom's leads counts 0.7, so a story about Buffy and
-    Giles goes to the show they lead rather than one they visit.
+    Giles goes to the show they lead rather than one they visit.  A fandom
+    with some evidence gains one point when the author's notes name one of
+    its episodes by title.
     """
     in_play: dict[str, FandomEvidence] = {}
     for label in reading.front.fandoms:
         fandom = canon.fandom(label)
         if fandom and fandom.name not in in_play:
             in_play[fandom.name] = FandomEvidence(fandom.name, 0.0, declared=True)
-    placed = _placement_fandoms(reading, canon)
+    titled: dict[str, bool] = {}  # fandom → the author's notes name one of its episodes
     while True:
         scores: dict[str, FandomEvidence] = {}
         credited: set[tuple[str, str]] = set()
@@ -280,21 +313,27 @@ def _decide_fandoms(mentions: list[_Mention], reading: Reading, canon: Canon,
             targets = [t for t in mention.form.targets if t.fandom not in in_play]
             if len(targets) < len(mention.form.targets) or not targets or id(mention) in doubtful:
                 continue  # explained by a fandom in play, or too doubtful
-            share = 1.0 / len({t.fandom for t in targets})
+            by_fandom: dict[str, list[_Target]] = {}
             for target in targets:
-                label = target.character.name if target.character else "term:" + mention.form.label
-                if (target.fandom, label) in credited:
+                by_fandom.setdefault(target.fandom, []).append(target)
+            share = 1.0 / len(by_fandom)
+            for name, owners in by_fandom.items():
+                keys = {(name, _credit_key(t, mention)) for t in owners}
+                fresh = [t for t in owners if (name, _credit_key(t, mention)) not in credited]
+                if not fresh:
                     continue
-                credited.add((target.fandom, label))
-                ev = scores.setdefault(target.fandom, FandomEvidence(target.fandom, 0.0))
-                if target.character is None:
-                    ev.score += 0.5 * share
+                credited.update(keys)  # a form naming several characters counts as one
+                best = max(fresh, key=_weight)
+                ev = scores.setdefault(name, FandomEvidence(name, 0.0))
+                ev.score += _weight(best) * share
+                if best.character is None:
                     ev.terms.append(mention.form.label)
                 else:
-                    ev.score += (0.25 if target.weak else 1.0 if target.leading else 0.7) * share
-                    ev.characters.append(target.character.name)
-        for name in placed - set(in_play):
-            scores.setdefault(name, FandomEvidence(name, 0.0)).score += 1.0
+                    ev.characters.append(best.character.name)
+        for name, ev in scores.items():
+            if name not in titled:
+                titled[name] = names_titles(reading, canon.fandoms[name])
+            ev.score += 1.0 if titled[name] else 0.0
         if not scores:
             break
         best = max(scores.values(), key=lambda e: (e.score, -len(e.name), e.name))
@@ -306,15 +345,19 @@ def _decide_fandoms(mentions: list[_Mention], reading: Reading, canon: Canon,
             ev = in_play.get(target.fandom)
             if ev is not None and ev.declared and target.character and target.character.name not in ev.characters:
                 ev.characters.append(target.character.name)
-                ev.score += 0.25 if target.weak else 1.0
+                ev.score += _weight(target)
     return sorted(in_play.values(), key=lambda e: (not e.declared, -e.score))
 
 
-def _placement_fandoms(reading: Reading, canon: Canon) -> set[str]:
-    """Fandoms whose episode titles the author's timeline statements name."""
-    from fanarchive.reading.placement import names_titles
+def _credit_key(target: _Target, mention: _Mention) -> str:
+    return target.character.name if target.character else "term:" + mention.form.label
 
-    return {name for name, fandom in canon.fandoms.items() if names_titles(reading, fandom)}
+
+def _weight(target: _Target) -> float:
+    """Evidence one distinct character or term gives for its fandom."""
+    if target.character is None:
+        return 0.5
+    return 0.25 if target.weak else 1.0 if target.leading else 0.7
 
 
 def find_fandoms(reading: Reading, canon: Canon) -> list[FandomEvidence]:
@@ -325,11 +368,12 @@ def find_fandoms(reading: Reading, canon: Canon) -> list[FandomEvidence]:
 
 
 def _resolve(mentions: list[_Mention], fandoms: list[str]) -> list[_Mention]:
-    """Give each mention its character (in the strongest fandom in play), dropping the rest.
+    """Give each mention its character in the strongest fandom in play, dropping the rest.
 
-    A weak alias counts when its fandom is in play or the same character is
-    named elsewhere by a strong alias; an alias two characters share goes to
-    the one named more often by strong aliases.
+    Only fandoms in play count, so a weak alias ("Slayer") is counted only
+    when its fandom is evidenced by something else.  An alias two characters
+    of the fandom share goes to the one named more often by strong aliases,
+    and is dropped when that does not decide.
     """
     rank = {name: i for i, name in enumerate(fandoms)}
     strong: Counter[tuple[str, str]] = Counter()
@@ -378,7 +422,7 @@ _PERCEPTION = (
     r"(?:(?:can|could|does|did)(?:n['’]t|\s+not)?\s+)?"
     r"(?:watch|see|saw|realis|realiz|think|thought|feel|felt|wonder|know|knew|notic|hear|heard|"
     r"remember|want|hope|wish|fear|decid|understand|understood|suspect|recall|sens|imagin|doubt|"
-    r"stare|look|focus)\w*"
+    r"focus)\w*"
     r"|(?:['’]s|\s+is|\s+was)\s+(?:not\s+)?(?:sure|surprised|aware|afraid|grateful|glad|certain)"
 )
 _PRONOUN_PERCEIVES = re.compile(r"\b([Ss]he|[Hh]e)\s+(?:\w+ly\s+)?(?:%s)\b" % _PERCEPTION)
@@ -444,16 +488,13 @@ class _Recency:
 class _Analysis:
     """Intermediate results of :func:`find_characters`."""
 
-    counts: dict[str, Counter[str]] = field(default_factory=dict)
+    counts: dict[str, Counter[str]] = field(default_factory=dict)  # name → surface form → times
     fandom_of: dict[str, str] = field(default_factory=dict)
-    narration_mentions: Counter[str] = field(default_factory=Counter)
     pov_votes: Counter[str] = field(default_factory=Counter)
 
-    def count(self, name: str, fandom: str, label: str, in_narration: bool) -> None:
+    def count(self, name: str, fandom: str, label: str) -> None:
         self.counts.setdefault(name, Counter())[label] += 1
         self.fandom_of.setdefault(name, fandom)
-        if in_narration:
-            self.narration_mentions[name] += 1
 
 
 def _walk(paragraphs: list[_Paragraph], mentions: list[_Mention], fandoms: list[Fandom],
@@ -475,7 +516,7 @@ def _walk(paragraphs: list[_Paragraph], mentions: list[_Mention], fandoms: list[
             if kind == "mention":
                 mention = item
                 name = mention.target.character.name
-                analysis.count(name, mention.target.fandom, mention.form.label, not mention.in_quote)
+                analysis.count(name, mention.target.fandom, mention.form.label)
                 if not mention.in_quote and _NAME_PERCEIVES.match(para.text, mention.end):
                     analysis.pov_votes[name] += 1
                 if not mention.in_quote or mention.vocative:  # someone present in the scene
@@ -489,7 +530,7 @@ def _walk(paragraphs: list[_Paragraph], mentions: list[_Mention], fandoms: list[
                 partner = owner and _partner(owner, item.group(2).lower(), fandoms, placement, speaker,
                                              set(analysis.counts))
                 if partner:
-                    analysis.count(partner[0], partner[1], item.group(0), para.in_quote(pos) is None)
+                    analysis.count(partner[0], partner[1], item.group(0))
 
 
 def _speaker(para: _Paragraph, found: list[_Mention], recency: _Recency, genders: dict[str, str]) -> str | None:
@@ -612,8 +653,6 @@ def find_characters(reading: Reading, canon: Canon) -> None:
 
 def _provisional_placement(reading: Reading, fandoms: list[Fandom]) -> Placement | None:
     """Where the author says the story is set, before the full placement runs."""
-    from fanarchive.reading.placement import explicit_placement
-
     for fandom in fandoms:
         found = explicit_placement(reading, fandom)
         if found:

@@ -42,6 +42,7 @@ _BOMS = (
 # C0 controls other than tab, newline, form feed and carriage return, plus DEL.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _BINARY_CONTROL_RATIO = 0.05
+_BINARY_UNDECODABLE_RATIO = 0.25
 _SAMPLE_CHARS = 65_536
 # A character that only appears in text decoded with the wrong codec:
 # UTF-8 lead bytes read as Latin-1/Windows-1252, then a continuation byte.
@@ -111,9 +112,14 @@ def _human_size(size: int, *, exact: bool = False) -> str:
 
 
 def _check_not_binary(sample: str) -> None:
-    """Refuse text whose sample is mostly control characters (a binary file)."""
+    """Refuse text whose sample is full of control or undecodable characters (a binary file)."""
     controls = len(_CONTROL_RE.findall(sample))
-    if "\x00" in sample or controls > _BINARY_CONTROL_RATIO * len(sample):
+    undecodable = sample.count("\ufffd")
+    if (
+        "\x00" in sample
+        or controls > _BINARY_CONTROL_RATIO * len(sample)
+        or undecodable > _BINARY_UNDECODABLE_RATIO * len(sample)
+    ):
         raise ReaderError("file looks binary, not text")
 
 

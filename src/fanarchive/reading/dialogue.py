@@ -6,11 +6,15 @@ paragraphs) and :func:`attribute_quotes` decides the speaker of each one from
 the narration around it, using a :class:`Cast` of known characters.
 
 Attribution tries, in order: a say-verb clause next to the quote ("Spike
-asks", "says Giles", "he tells her"), the same paragraph's other attributed
-quotes, a say-verb clause earlier in the paragraph ("he answers for her."),
-the character doing things in the paragraph (an action beat), and finally
-turn-taking between the last two speakers.  A name used as a vocative inside
-a quote ("Spike," she says) is the addressee, never the speaker.
+asks", "says Giles", "he tells her"; pronouns go to the latest character of
+that gender), the same paragraph's other attributed quotes, a say-verb
+clause earlier in the paragraph ("he answers for her."), the character doing
+things in the paragraph (an action beat), and finally turn-taking between
+the last two speakers.  A name used as a vocative inside a quote ("Spike,"
+she says) is the addressee, never the speaker.  Unnamed speakers (the
+first-person narrator, "the old man") take the name others call them by.
+Each :class:`~fanarchive.reading.model.Quote` records the ``method`` used
+and a ``confidence``.
 
 Pure Python and linear in the length of the text: every scan moves forward
 and every look-back is bounded.
@@ -37,9 +41,9 @@ offer promise assure joke tease mock scoff snort grumble complain whine purr
 drawl croak rasp squeak shriek squeal roar bellow thunder stammer stutter blurt
 whimper grunt huff quip counter correct confess concede acknowledge begin
 resume pursue chime prompt urge order instruct query question muse venture
-persist press soothe coax greet inform reassure sing call speak recite intone
-pray swear curse ejaculate cackle wail howl lament scold chide reason admonish
-conclude interpose mimic echo finish smirk grin sniff scoff breathe rumble
+persist press soothe coax greet inform reassure sing speak recite intone pray
+swear curse ejaculate cackle wail howl lament scold chide reason admonish
+conclude interpose mimic echo finish smirk grin sniff rumble
 """.split()
 
 _IRREGULAR_PAST = {
@@ -76,7 +80,7 @@ SAY_VERBS: frozenset[str] = frozenset(
 
 _GO_ON = {"went", "goes"}  # "went on" / "goes on" introduce speech too
 
-_SUBJECT_PRONOUNS = {"he": "m", "she": "f", "i": "narrator"}
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "i"})
 _GENDER_PRONOUNS = {
     "he": "m", "him": "m", "his": "m", "himself": "m",
     "she": "f", "her": "f", "hers": "f", "herself": "f",
@@ -99,6 +103,7 @@ _NOUN_GENDER = {
 }
 _NP_STOP = {"to", "in", "at", "with", "and", "as", "who", "from", "of", "on", "into",
             "but", "then", "when", "while", "for", "after", "before", "again", "quietly"}
+_CLAUSE_OPENERS = {"and", "but", "then", "as", "when", "while"}
 _REPLY_VERBS = {"answered", "answers", "replied", "replies", "returned", "returns", "rejoined",
                 "rejoins", "retorted", "retorts", "responded", "responds"}
 _REPORTED = {"that", "whether", "if", "how", "nothing"}  # "replied that …": reported, not quoted
@@ -171,7 +176,8 @@ class _Token:
 
     @property
     def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+        """Starts with a capital but is not shouted ("Spike", not "WILL")."""
+        return self.text[:1].isupper() and not (len(self.text) > 1 and self.text.isupper())
 
 
 def _tokens(text: str, offset: int = 0) -> list[_Token]:
@@ -202,15 +208,15 @@ class Cast:
     ``names`` maps every surface form ("Spike", "Slayer", "Buffy Summers") to
     a canonical name; ``genders`` maps canonical names to ``"m"``, ``"f"`` or
     ``""``.  ``epithets`` optionally maps descriptions ("the vampire" or
-    "vampire") to canonical names; they count after "the".  ``narrator`` is who "I" is in first-person
-    narration (:data:`NARRATOR` when unknown).
+    "vampire") to canonical names; they count after "the".  ``narrator`` is
+    who "I" is in first-person narration (:data:`NARRATOR` when unknown).
     """
 
     names: dict[str, str]
     genders: dict[str, str]
     epithets: dict[str, str] = field(default_factory=dict)
     narrator: str = NARRATOR
-    _lookup: dict[str, str] = field(init=False, repr=False)
+    _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._lookup = {_norm_key(surface): canon for surface, canon in self.names.items()}
@@ -232,7 +238,11 @@ class Cast:
         return _NOUN_GENDER.get(words[-1], "") if words else ""
 
     def find_names(self, tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
-        """Known names among ``tokens`` as (first index, end index, canonical), longest match first."""
+        """Known names among ``tokens`` as (first index, end index, canonical), longest match first.
+
+        A title before a known name belongs to the mention ("Mr. Syme"
+        when only "Syme" is known).
+        """
         found = []
         for i, j in _name_runs(tokens):
             k = i
@@ -240,7 +250,9 @@ class Cast:
                 for end in range(j, k, -1):
                     canon = self.canonical(" ".join(t.text for t in tokens[k:end]))
                     if canon is not None:
-                        found.append((k, end, canon))
+                        title_free = k > i and tokens[k - 1].low in _TITLES and not (found and found[-1][1] == k)
+                        start = k - 1 if title_free else k
+                        found.append((start, end, canon))
                         k = end
                         break
                 else:
@@ -282,7 +294,9 @@ class Cast:
                 if i > 0 and toks[i - 1].low in _NOT_BEFORE_PEOPLE:
                     after_preposition[key] += 1
                 tally = pronouns.setdefault(key, Counter())
-                for t in toks[j:j + 12]:
+                for t in toks[j:j + 12]:  # pronouns after the name, up to another name
+                    if t.capitalised and t.low not in _GENDER_PRONOUNS and t.text not in _NOT_NAMES:
+                        break
                     if t.low in _GENDER_PRONOUNS:
                         tally[_GENDER_PRONOUNS[t.low]] += 1
         def person_like(key: str) -> bool:
@@ -389,7 +403,8 @@ def _closer_like(text: str, i: int) -> bool:
 def _is_elision(text: str, i: int) -> bool:
     """A single mark at ``i`` starts a clipped word ('em, 'round, 'm)."""
     m = re.match(r"[^\W\d_]+", text[i + 1:i + 12])
-    return bool(m) and m.group().lower() in _ELISIONS and not text[i + 1 + m.end():][:1] in ("'", "’")
+    after = i + 1 + m.end() if m else i
+    return bool(m) and m.group().lower() in _ELISIONS and text[after:after + 1] not in ("'", "’")
 
 
 def _is_apostrophe_close(text: str, i: int) -> bool:
@@ -401,15 +416,16 @@ def _is_apostrophe_close(text: str, i: int) -> bool:
     return bool(word and follows and (word.group().lower().endswith("in") or word.group().endswith("s")))
 
 
-def _scan_marks(text: str, style: str, open_at: int | None) -> tuple[list[tuple[int, int]], int | None]:
-    """Quote spans in one paragraph, and where an unclosed quote opened.
+def _scan_marks(text: str, style: str) -> tuple[list[tuple[int, int]], int | None]:
+    """Quote spans in one paragraph, and where a quote left open there began.
 
-    ``open_at`` (usually 0 or None) says a quote is already open when the
-    paragraph begins.  Returns (start, end) spans with the marks included;
-    an unclosed quote at paragraph end is returned open, not as a span.
+    Returns (start, end) spans with the marks included; a quote still open
+    at the paragraph's end is returned as its start offset, not as a span.
+    A straight mark opens or closes by what surrounds it; a new opening
+    mark inside a quote ends the unclosed one before it.
     """
     spans: list[tuple[int, int]] = []
-    start = open_at
+    start: int | None = None
     for i, ch in enumerate(text):
         if style == "double":
             if ch in _DOUBLE_OPEN:
@@ -445,10 +461,9 @@ def _dash_spans(text: str) -> list[tuple[int, int]]:
     """Speech in dash-dialogue paragraphs ("— Come up, — he said. — Now!").
 
     Speech opens at a dash beginning the paragraph or following a colon or
-    a sentence's end; it
-    runs to the next spaced dash, or to a sentence end followed by a
-    lower-case attribution ("! he said"), or to the paragraph end.  After
-    that, the next spaced dash reopens speech.
+    a sentence's end; it runs to the next spaced dash, or to a sentence end
+    followed by a lower-case attribution ("! he said"), or to the paragraph
+    end.  After that, the next spaced dash reopens speech.
     """
     first = _DASH_OPENER.search(text)
     if not first:
@@ -476,7 +491,12 @@ def _dash_spans(text: str) -> list[tuple[int, int]]:
 
 _DASH_OPENER = re.compile(r"^\s*[—–]|:\s*[—–]|[.!?]\s+[—–](?=\s?[A-Z])")
 _SPACED_DASH = re.compile(r"\s[—–]|[—–]\s")
-_ATTRIBUTION_CUT = re.compile(r"(?<=[.!?,])\s+(?=(?:he|she|I|said|says|asked|cried)\b)")
+_SAY_ALTERNATION = "|".join(sorted(SAY_VERBS, key=len, reverse=True))
+# Where unclosed dash speech gives way to its attribution: "! he said",
+# ", Stephen said", ", said Buck Mulligan".
+_ATTRIBUTION_CUT = re.compile(
+    rf"(?<=[.!?,])\s+(?=(?:(?:he|she|I|they|[A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*)?)\s+)?(?:{_SAY_ALTERNATION})\b)"
+)
 
 
 _MARKS = "\"“”„‘’'—–"
@@ -508,7 +528,7 @@ def find_quotations(texts: Sequence[str]) -> list[QuoteSpan]:
         if style == "double" and not any(ch in text for ch in '"“”„') and _DASH_OPENER.search(text):
             spans, open_at = _dash_spans(text), None
         else:
-            spans, open_at = _scan_marks(text, style, None)
+            spans, open_at = _scan_marks(text, style)
         lead = len(text) - len(text.lstrip())
         if running is not None and spans and spans[0][0] == lead:
             running.continuations.append((p, *spans.pop(0)))
@@ -531,6 +551,7 @@ def find_quotations(texts: Sequence[str]) -> list[QuoteSpan]:
 # ---------------------------------------------------------------- attribution
 
 
+_SOMEONE = ""  # speaker of a "he said" whose "he" cannot be resolved
 _Region = tuple[int, int, QuoteSpan, bool]  # start, end, quote, continues an earlier paragraph's
 
 
@@ -549,7 +570,6 @@ class _Chunk:
     tokens: list[_Token]
     refs: dict[int, str]  # token index → character (names and resolved pronouns)
     names: dict[int, int]  # first token index of a name → its end index
-    named_before: bool = False  # the paragraph names someone before this chunk
 
 
 _VOCATIVE_BEFORE = {",", "dear", "my", "oh", "o", "ah", "hey", "hi", "hello", "yes", "no",
@@ -561,6 +581,7 @@ class _Attributor:
 
     RECENT = 40  # mentions remembered for pronoun resolution
     CONVERSATION_GAP = 3  # narration-only paragraphs that end a conversation
+    REMEMBERED = 6  # speakers of a conversation remembered for turn-taking
 
     def __init__(self, cast: Cast) -> None:
         self.cast = cast
@@ -568,6 +589,8 @@ class _Attributor:
         self.speakers: list[str] = []  # speaker of each quoting paragraph of the conversation
         self.last_addressee: str | None = None
         self.gap = 0
+        self.total_mentions = 0
+        self.subjects: dict[str, tuple[str, int]] = {}  # gender → last subject named, when
         self.cast_people = set(cast.names.values()) | set(cast.epithets.values())
         self.known = self.cast_people | {cast.narrator}
         self.made: dict[int, Quote] = {}  # id of a QuoteSpan → its Quote, for continuations
@@ -575,16 +598,24 @@ class _Attributor:
 
     # -- mentions
 
-    def _gender_of(self, name: str) -> str:
-        return self.cast.gender(name)
+    def _mention(self, name: str) -> None:
+        self.recent.append(name)
+        self.total_mentions += 1
 
     def resolve_pronoun(self, gender: str, avoid: str | None = None) -> str | None:
-        """The most recently mentioned character of that gender (else of unknown gender)."""
+        """The most recently mentioned character of that gender (else of unknown gender).
+
+        A sentence subject of that gender among the last six mentions wins
+        over a later object ("Giles hands Xander the book. He …" is Giles).
+        """
+        subject, when = self.subjects.get(gender, ("", 0))
+        if subject and subject != avoid and self.total_mentions - when < 6:
+            return subject
         fallback = None
         for name in reversed(self.recent):
             if name == avoid:
                 continue
-            g = self._gender_of(name)
+            g = self.cast.gender(name)
             if g == gender:
                 return name
             if not g and fallback is None and name in self.known and name != self.cast.narrator:
@@ -598,14 +629,18 @@ class _Attributor:
         names = {i: j for i, j, _ in found}
         canon = {i: c for i, _, c in found}
         refs: dict[int, str] = {}
+        sentence_pos = 0
         for i, tok in enumerate(tokens):
+            sentence_pos = 0 if i and tokens[i - 1].text in _SENTENCE_END else sentence_pos + 1
             epithet = self._epithet(tokens, i) if tok.low in _DETERMINERS else None
             if i in canon:
                 refs[i] = canon[i]
-                self.recent.append(canon[i])
+                self._mention(canon[i])
+                if sentence_pos <= 2:
+                    self.subjects[self.cast.gender(canon[i])] = (canon[i], self.total_mentions)
             elif epithet:
                 refs[i], names[i] = epithet
-                self.recent.append(epithet[0])
+                self._mention(epithet[0])
             elif tok.low == "i" and tok.text == "I":
                 refs[i] = self.cast.narrator
             elif tok.low in _GENDER_PRONOUNS:
@@ -613,7 +648,7 @@ class _Attributor:
                 if ref is not None:
                     refs[i] = ref
                     if tok.low in _SUBJECT_PRONOUNS:
-                        self.recent.append(ref)
+                        self._mention(ref)
         return _Chunk(tokens, refs, names)
 
     def _epithet(self, tokens: Sequence[_Token], i: int) -> tuple[str, int] | None:
@@ -640,10 +675,10 @@ class _Attributor:
             return ch.refs.get(i, tok.text), "explicit", ch.names[i]
         if tok.low in _SUBJECT_PRONOUNS:
             ref = ch.refs.get(i)
-            return (ref, "pronoun", i + 1) if ref else None
-        if tok.low in _DETERMINERS and tok.low not in ("her", "his") or (
-            tok.low in ("his", "her") and i + 1 < len(toks) and toks[i + 1].low in _NOUN_GENDER
-        ):
+            # an unresolved "he said" still says the speaker is someone unnamed
+            return ref or _SOMEONE, "pronoun", i + 1
+        family_word = i + 1 < len(toks) and toks[i + 1].low in _NOUN_GENDER
+        if tok.low in _DETERMINERS and (tok.low not in ("his", "her") or family_word):
             j = i + 1
             while j < len(toks) and j - i <= 3 and toks[j].text[0].isalpha() and toks[j].low not in _NP_STOP \
                     and toks[j].low not in SAY_VERBS and not toks[j].low.endswith("ly"):
@@ -659,24 +694,39 @@ class _Attributor:
     def description(self, phrase: Sequence[_Token], possessor: str | None) -> str:
         """Who a descriptive speaker ("the old man", "her mother") is.
 
-        A description seen before names the same person.  A new gendered
-        one ("his wife") is taken for the most recently mentioned known
-        character of that gender other than the possessor; otherwise it
-        becomes a character of its own, named as written.
+        A description seen before names the same person.  Family words
+        after "his"/"her" go to the one character of that gender sharing
+        the possessor's surname ("his wife" of Mr. Bennet → Mrs. Bennet).
+        Another gendered one ("the girl") is taken for the most recently
+        mentioned known character of that gender.  Otherwise the
+        description becomes a character of its own, named as written.
         """
         key = " ".join(t.low for t in phrase[1:])
         if key in self.described:
             return self.described[key]
         gender = _NOUN_GENDER.get(phrase[-1].low, "")
-        if gender:
+        if phrase[0].low in ("his", "her"):
+            relative = self._relative(possessor, gender)
+            if relative:
+                return relative
+        elif gender:
             for name in list(self.recent)[-15:][::-1]:
-                if name != possessor and name in self.cast_people and self.cast.gender(name) == gender:
+                if name in self.cast_people and self.cast.gender(name) == gender:
                     return name
         det = "the" if phrase[0].low in ("a", "an", "this", "that") else phrase[0].low
         name = " ".join([det, *(t.text for t in phrase[1:])])
         self.described[key] = name
         self.known.add(name)
         return name
+
+    def _relative(self, possessor: str | None, gender: str) -> str | None:
+        """The only cast member of ``gender`` sharing the possessor's surname."""
+        if not possessor or " " not in possessor or not gender:
+            return None
+        surname = possessor.split()[-1]
+        family = {name for name in self.cast_people if name != possessor
+                  and name.split()[-1] == surname and self.cast.gender(name) == gender}
+        return family.pop() if len(family) == 1 else None
 
     @staticmethod
     def _verb_at(toks: Sequence[_Token], i: int) -> int | None:
@@ -753,28 +803,36 @@ class _Attributor:
             elif k in ch.refs and (k in ch.names or tok.low in _SUBJECT_PRONOUNS):
                 if k not in ch.names or k == begin or subject is None or toks[k - 1].text in ",":
                     subject = (ch.refs[k], "explicit" if k in ch.names else "pronoun")
-            elif subject and self._verb_at(toks, k) == k + 1 + (tok.low in _GO_ON):
+            elif subject and (tok.low in SAY_VERBS or tok.low in _GO_ON) and self._verb_at(toks, k):
                 if not (k > 0 and toks[k - 1].low in _NEGATIONS):
                     best = _Guess(subject[0], subject[1], 0.85 if last_sentence_only else 0.75,
                                   self._object_after(ch, k + 1))
         return best
 
-    def beat_subjects(self, chunks: Sequence[_Chunk]) -> list[tuple[str, str]]:
-        """Characters acting in the paragraph's narration, first first: (name, method)."""
+    def beat_subjects(self, chunks: Sequence[_Chunk]) -> list[str]:
+        """Characters acting in a turn's narration, likeliest speaker first.
+
+        One turn has one speaker: the paragraph's grammatical subject, so
+        the actors before the turn's first quote come first, then those
+        after it, in reading order.
+        """
+        before, *after = [self._actors(ch) for ch in chunks]
+        return [*before, *(name for names in after for name in names)]
+
+    def _actors(self, ch: _Chunk) -> list[str]:
+        """Known characters in subject position in a stretch of narration, in order."""
         found = []
-        for ch in chunks:
-            sentence_pos = 0
-            for k, tok in enumerate(ch.tokens):
-                if tok.text in _SENTENCE_END:
-                    sentence_pos = -1
-                elif k in ch.refs and ch.refs[k] in self.known:
-                    if tok.low in _SUBJECT_PRONOUNS:
-                        found.append((ch.refs[k], "context"))
-                    elif k in ch.names and (
-                            sentence_pos < 3 or ch.tokens[k - 1].text == ","
-                            or ch.tokens[k - 1].low in ("and", "but", "then", "as", "when")):
-                        found.append((ch.refs[k], "context"))
-                sentence_pos += 1
+        sentence_pos = 0
+        for k, tok in enumerate(ch.tokens):
+            if tok.text in _SENTENCE_END:
+                sentence_pos = -1
+            elif k in ch.refs and ch.refs[k] in self.known and (
+                tok.low in _SUBJECT_PRONOUNS
+                or k in ch.names and (sentence_pos < 3 or ch.tokens[k - 1].text == ","
+                                      or ch.tokens[k - 1].low in _CLAUSE_OPENERS)
+            ):
+                found.append(ch.refs[k])
+            sentence_pos += 1
         return found
 
     # -- vocatives and turn-taking
@@ -797,7 +855,7 @@ class _Attributor:
         be its speaker; knowing it, the last speaker may simply go on.
         """
         last = self.speakers[-1] if self.speakers else None
-        candidates = [self.last_addressee, *reversed(self.speakers[:-1])]
+        candidates = [self.last_addressee, *reversed(self.speakers[-self.REMEMBERED:-1])]
         for name in candidates:
             if name and name not in (last, avoid):
                 return _Guess(name, "turn-taking", 0.55)
@@ -831,8 +889,6 @@ class _Attributor:
         bounds = [0, *(x for s, e, _, _ in regions for x in (s, e)), len(text)]
         chunks = [self.chunk(text[bounds[2 * k]:bounds[2 * k + 1]], bounds[2 * k])
                   for k in range(len(regions) + 1)]
-        for k in range(1, len(chunks)):
-            chunks[k].named_before = chunks[k - 1].named_before or bool(chunks[k - 1].names)
         # Quotes back to back with no narration between are two turns ("A" "B").
         starts = [0] + [k for k in range(1, len(regions)) if not chunks[k].tokens]
         quotes = []
@@ -847,7 +903,7 @@ class _Attributor:
         for k, (start, end, _, _) in enumerate(regions):
             after = clauses[k + 1]
             before = None
-            if text[:start].rstrip()[-1:] in ",:—–":
+            if _char_before(text, start) in ",:—–":
                 before = (k > 0 and clauses[k]) or self.say_clauses(chunks[k], last_sentence_only=True)
             # "…," said X: the clause after a comma-ended quote is its own;
             # otherwise a clause introducing the quote ("X said, …") wins.
@@ -855,50 +911,81 @@ class _Attributor:
                 guesses.append(after)
             else:
                 guesses.append(before or after)
+        context = _TurnContext(guesses, [self.say_clauses(ch, last_sentence_only=False) for ch in chunks],
+                               self.beat_subjects(chunks))
         quotes = []
         for k, (_, _, span, continued) in enumerate(regions):
             if continued:
                 self._attribute_continuation(span, guesses[k])
                 continue
             addressee = self.vocative(span.text)
-            guess = guesses[k] or self._fallback(guesses, chunks, k, addressee)
+            guess = guesses[k] or context.speaker(k, addressee) or self.turn_taking(addressee)
             if guess is not None and guess.speaker == addressee and guesses[k] is None:
                 guess = self.turn_taking(addressee)
             quote = Quote(chapter=0, paragraph=span.paragraph, start=span.start, end=span.end,
                           text=span.text, addressee=addressee)
-            if guess is not None:
+            if guess is not None and guess.speaker != _SOMEONE:
                 quote.speaker, quote.method, quote.confidence = guess.speaker, guess.method, guess.confidence
                 quote.addressee = addressee or guess.addressee
             quotes.append(quote)
             self.made[id(span)] = quote
         if quotes:
             spoken = [q.speaker for q in quotes if q.speaker]
-            self.recent.extend(spoken)
+            for name in spoken[-self.RECENT:]:
+                self._mention(name)
             if spoken:
-                self.speakers.append(spoken[-1])
+                self.speakers = [*self.speakers[-self.REMEMBERED:], spoken[-1]]
             self.last_addressee = quotes[-1].addressee
         return quotes
 
     def _attribute_continuation(self, span: QuoteSpan, guess: _Guess | None) -> None:
         """A say-verb beside a later paragraph of a long quote names its speaker too."""
         quote = self.made.get(id(span))
-        if quote is not None and guess is not None and quote.method not in ("explicit", "pronoun"):
+        if quote is not None and guess is not None and guess.speaker \
+                and quote.method not in ("explicit", "pronoun"):
             quote.speaker, quote.method, quote.confidence = guess.speaker, guess.method, guess.confidence
 
-    def _fallback(self, guesses: Sequence[_Guess | None], chunks: Sequence[_Chunk], k: int,
-                  addressee: str | None) -> _Guess | None:
-        """Speaker of a quote with no say-verb beside it, from the rest of the paragraph."""
-        for other in guesses:
+
+class _TurnContext:
+    """What the rest of a turn says about the speaker of its unattributed quotes.
+
+    Precomputed once per turn so that a paragraph of many quotes stays linear.
+    """
+
+    def __init__(self, guesses: Sequence[_Guess | None], said: Sequence[_Guess | None],
+                 actors: Sequence[str]) -> None:
+        self.before = _nearest(guesses)  # nearest attributed quote at or before k
+        self.after = _nearest(guesses[::-1])[::-1]  # … at or after k
+        self.said = _nearest(said)  # nearest "X says" clause in the narration up to quote k
+        self.actors = list(dict.fromkeys(actors))[:3]
+
+    def speaker(self, k: int, addressee: str | None) -> _Guess | None:
+        """Nearest attributed quote of the turn, else a say-clause, else the acting character."""
+        for other in (self.before[k], self.after[k]):
             if other is not None and other.speaker != addressee:
                 return _Guess(other.speaker, other.method, other.confidence - 0.1, other.addressee)
-        for ch in chunks[:k + 1]:
-            clause = self.say_clauses(ch, last_sentence_only=False)
-            if clause is not None and clause.speaker != addressee:
-                return clause
-        for name, method in self.beat_subjects(chunks):
+        clause = self.said[k]
+        if clause is not None and clause.speaker != addressee:
+            return clause
+        for name in self.actors:
             if name != addressee:
-                return _Guess(name, method, 0.65)
-        return self.turn_taking(addressee)
+                return _Guess(name, "context", 0.65)
+        return None
+
+
+def _nearest(items: Sequence[_Guess | None]) -> list[_Guess | None]:
+    """For each position, the last non-None item at or before it."""
+    out: list[_Guess | None] = []
+    for item in items:
+        out.append(item if item is not None else (out[-1] if out else None))
+    return out
+
+
+def _char_before(text: str, i: int) -> str:
+    """The last non-space character before offset ``i`` ("" if none)."""
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return text[i - 1] if i > 0 else ""
 
 
 def attribute_paragraphs(texts: Sequence[str], cast: Cast,
@@ -924,7 +1011,7 @@ def _name_the_unnamed(quotes: list[Quote], named: set[str]) -> None:
 
     When a quote next to one by an unnamed speaker addresses someone by
     name ("Good night, Watson."), that name is a vote for who the unnamed
-    speaker is.  Two or more votes, and a clear winner, rename them.
+    speaker is; a clear winner renames them.
     """
     votes: dict[str, Counter[str]] = {}
     for k, quote in enumerate(quotes):
@@ -937,7 +1024,7 @@ def _name_the_unnamed(quotes: list[Quote], named: set[str]) -> None:
     renames = {}
     for unnamed, tally in votes.items():
         (best, n), *rest = tally.most_common(2) + [("", 0)]
-        if n >= 2 and n > 2 * rest[0][1]:
+        if n >= 1 and n > 2 * rest[0][1]:
             renames[unnamed] = best
     for quote in quotes:
         quote.speaker = renames.get(quote.speaker, quote.speaker) if quote.speaker else None

@@ -44,7 +44,9 @@ _LABEL_FIELDS = {
     "language": "language",
     "spoilers": "setting", "spoiler": "setting", "timeline": "setting", "setting": "setting",
     "word count": "skip", "words": "skip", "status": "skip", "stats": "skip",
-    "series": "skip", "collections": "skip",
+    "series": "skip", "collections": "skip", "chapters": "skip", "published": "skip",
+    "updated": "skip", "completed": "skip", "hits": "skip", "kudos": "skip", "bookmarks": "skip",
+    "reviews": "skip", "favs": "skip", "follows": "skip",
 }
 _LIST_FIELDS = frozenset(
     {"warnings", "categories", "fandoms", "relationships", "characters", "freeforms"}
@@ -61,7 +63,8 @@ _LABEL_RE = re.compile(
 _LABEL_PREFIX_CHARS = 80  # labels sit at the very start of a line
 _BYLINE_RE = re.compile(r"\s*(?:by|written\s+by)\s+(?P<name>\S.{0,60})$", re.IGNORECASE)
 _NONE_VALUES = frozenset({"none", "n/a", "na", "nothing", "no", "-", "none really", "not really"})
-_LIST_SPLIT_RE = re.compile(r"\s*[,;]\s*|\s+\|\s+")
+_INITIAL_RE = re.compile(r"(?:^|\s)\w\.$")
+_LIST_SPLIT_RE = re.compile(r"[,;]|\s\|\s")  # items are stripped after splitting
 
 # Unlabelled paragraphs before the story that talk about the work.
 _NOTE_LIKE_RE = re.compile(
@@ -72,7 +75,7 @@ _NOTE_LIKE_RE = re.compile(
     r"|I\s+(?:wrote|write|imagine|own|don't\s+own|do\s+not\s+own|was\s+inspired|hope)"
     r"|reviews?|reviewers?|beta(?:'d|ed|-read)?|feedback|kudos"
     r"|hope\s+you\s+(?:like|enjoy)|please\s+(?:review|enjoy|be\s+gentle)|let\s+me\s+know"
-    r"|my\s+first\s+(?:fic|story|attempt)|enjoy!"
+    r"|my\s+first\s+(?:fic|story|attempt)|enjoy(?=!)"
     r"|set\s+(?:between|after|before|during|post|pre|in\s+season)"
     r"|spoilers?|season\s+\d+|episode\s+\d+|\d{1,2}[x.]\d{1,2}|s\d{1,2}e\d{1,2}"
     r"|written\s+for|prompt|challenge|dedicated\s+to|interpretation|inspired\s+by"
@@ -80,7 +83,21 @@ _NOTE_LIKE_RE = re.compile(
     r")\b",
     re.IGNORECASE,
 )
+_FFNET_STATUS = frozenset({"complete", "in-progress", "in progress"})
+_FFNET_GENRE_RE = re.compile(
+    r"Hurt/Comfort|Sci-Fi|Adventure|Angst|Crime|Drama|Family|Fantasy|Friendship|General|Horror|Humor"
+    r"|Mystery|Parody|Poetry|Romance|Spiritual|Supernatural|Suspense|Tragedy|Western",
+    re.IGNORECASE,
+)
+_BRACKETED_RE = re.compile(r"\[([^\[\]]{1,300})\]")
 _MAX_NOTE_CHARS = 4000
+# Unlabelled disclaimers ("Buffy belongs to Joss, not me.").
+_DISCLAIMER_LIKE_RE = re.compile(
+    r"\b(?:I\s+(?:don't|don’t|do\s+not)\s+own|own\s+nothing|belongs?\s+to|not\s+mine"
+    r"|no\s+(?:profit|money)\s+is\s+(?:being\s+)?made|no\s+copyright\s+infringement)\b",
+    re.IGNORECASE,
+)
+_MAX_DISCLAIMER_CHARS = 400
 # Paragraphs at the end of a story that speak to the reader.
 _END_NOTE_LIKE_RE = re.compile(
     r"\b(?:please\s+review|review\s+please|read\s+and\s+review|R\s*&\s*R|r/r"
@@ -102,7 +119,8 @@ _CONTINUITY_RE = re.compile(
     r"|divergen\w+|missing\s+(?:scenes?|moments?)|fix-?it|what\s+if|non-?canon|post-canon)\b",
     re.IGNORECASE,
 )
-_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*\s+")
+# Starts only at the first mark of a run, and never gives marks back: linear on "!!!!…".
+_SENTENCE_END_RE = re.compile(r"(?<![.!?…])[.!?…]++[\"”’')\]]*+\s+")
 _ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "pt", "ep", "no", "vol"})
 
 
@@ -158,6 +176,11 @@ def is_note_like(text: str) -> bool:
     return _NOTE_LIKE_RE.search(text) is not None
 
 
+def is_disclaimer_like(text: str) -> bool:
+    """True for a short unlabelled disclaimer ("I don't own Buffy.")."""
+    return len(text) <= _MAX_DISCLAIMER_CHARS and _DISCLAIMER_LIKE_RE.search(text) is not None
+
+
 def is_end_note_like(text: str) -> bool:
     """True for a closing paragraph addressed to readers ("Please review!")."""
     return len(text) <= _MAX_NOTE_CHARS and _END_NOTE_LIKE_RE.search(text) is not None
@@ -167,7 +190,9 @@ def split_items(value: str) -> list[str]:
     """Split a declared list ("Spike/Buffy, Giles & Willow") into items; "none" → []."""
     items = []
     for item in _LIST_SPLIT_RE.split(value.replace("\n", ",")):
-        item = item.strip().rstrip(".").strip()
+        item = item.strip()
+        if item.endswith(".") and not _INITIAL_RE.search(item):
+            item = item.rstrip(".").strip()  # a sentence's full stop, not "Buffy S."
         if item and item.lower() not in _NONE_VALUES:
             items.append(item)
     return items
@@ -186,12 +211,45 @@ def apply_field(front: FrontMatter, field: str, value: str | list[str]) -> None:
         return
     if field in NOTE_FIELDS or field == "setting":
         getattr(front, field).append(text)
+    elif field == "rating" and " - " in text:
+        _apply_ffnet_stats(front, text)
     elif field == "rating":
         front.rating = front.rating or text
     elif field in {"disclaimer", "summary"} and getattr(front, field):
         setattr(front, field, f"{getattr(front, field)}\n\n{text}")
     else:
         setattr(front, field, text)
+
+
+def _apply_ffnet_stats(front: FrontMatter, line: str) -> None:
+    """Read fanfiction.net's story line: "Fiction T - English - Romance/Angst - [Buffy S., Spike] - Words: 5,234".
+
+    Segments are rating, language, genres and characters (a bracketed
+    group is a pairing); "Key: value" statistics and status are skipped.
+    """
+    segments = [segment.strip() for segment in line.split(" - ")]
+    front.rating = front.rating or segments[0].removeprefix("Fiction").strip()
+    for position, segment in enumerate(segments[1:], start=1):
+        if ":" in segment or segment.lower() in _FFNET_STATUS or not segment:
+            continue
+        genres = _FFNET_GENRE_RE.findall(segment)
+        if genres and "/".join(genres).lower() == segment.lower():
+            front.freeforms.extend(genre for genre in genres if genre not in front.freeforms)
+        elif position == 1 and segment.isalpha():
+            front.language = front.language or segment
+        else:
+            _apply_ffnet_characters(front, segment)
+
+
+def _apply_ffnet_characters(front: FrontMatter, segment: str) -> None:
+    """"[Buffy S., Spike] Willow R." → pairing Buffy S./Spike and three characters."""
+    for pairing in _BRACKETED_RE.findall(segment):
+        names = split_items(pairing)
+        if len(names) > 1 and "/".join(names) not in front.relationships:
+            front.relationships.append("/".join(names))
+    for name in split_items(segment.replace("[", ",").replace("]", ",")):
+        if name not in front.characters:
+            front.characters.append(name)
 
 
 def sentences(text: str) -> list[str]:

@@ -22,7 +22,7 @@ from .model import ReaderError
 BlockKind = Literal["para", "heading", "break", "field"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A unit of the source: a paragraph, heading, scene break or known field.
 
@@ -131,28 +131,28 @@ def text_blocks(text: str) -> list[Block]:
     per_line = few_blanks and not _looks_wrapped([line for line in lines[:_WRAP_SAMPLE_LINES] if line.strip()])
     blocks: list[Block] = []
     current: list[str] = []
-
-    def flush() -> None:
-        if current:
-            blocks.append(Block("para", list(current), plain=True))
-            current.clear()
-
+    last = len(lines) - 1
     for index, line in enumerate(lines):
-        if not line.strip():
-            flush()
-            continue
-        alone = not current and (index + 1 == len(lines) or not lines[index + 1].strip())
-        if is_scene_break(line):
-            flush()
-            blocks.append(Block("break", [line.strip()]))
-        elif chapter_heading(line, alone=alone) is not None:
-            flush()
-            blocks.append(Block("heading", [line.strip()]))
+        if len(line) > _HEADING_MAX_CHARS:  # fast path: too long for a heading or a break
+            kind = "para"
+        elif not line.strip():
+            kind = "blank"
+        elif is_scene_break(line):
+            kind = "break"
         else:
+            alone = not current and (index == last or not lines[index + 1].strip())
+            kind = "heading" if chapter_heading(line, alone=alone) is not None else "para"
+        if kind == "para":
             current.append(line.rstrip())
-            if per_line:
-                flush()
-    flush()
+            if not per_line:
+                continue
+        if current:
+            blocks.append(Block("para", current, plain=True))
+            current = []
+        if kind in ("break", "heading"):
+            blocks.append(Block(kind, [line.strip()]))
+    if current:
+        blocks.append(Block("para", current, plain=True))
     return blocks
 
 
@@ -192,13 +192,17 @@ def plain_paragraphs(lines: list[str]) -> list[str]:
 # --- Markdown ---------------------------------------------------------------------
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
-_TILDE_RULE_RE = re.compile(r"^[ \t]*~{3,}[ \t]*$", re.MULTILINE)
+# Lines fans mean as scene breaks that Markdown reads otherwise: "~~~" opens
+# a code fence, a lone "*", "+" or "-" is an empty list item.
+_FAN_RULE_RE = re.compile(r"^[ \t]*(?:~{3,}|[*+-])[ \t]*$", re.MULTILINE)
+# A bare "3." line is a chapter number, not an empty numbered list.
+_BARE_NUMBER_RE = re.compile(r"^([ \t]*\d{1,3})\.[ \t]*$", re.MULTILINE)
 
 
 def markdown_blocks(text: str) -> list[Block]:
     """Blocks of a Markdown document; emphasis kept as inline HTML, raw HTML escaped."""
-    # "~~~" is a fan's scene break far more often than a code fence.
-    tokens = _MARKDOWN.parse(_TILDE_RULE_RE.sub("* * *", text))
+    text = _BARE_NUMBER_RE.sub(r"\1\\.", _FAN_RULE_RE.sub("* * *", text))
+    tokens = _MARKDOWN.parse(text)
     blocks: list[Block] = []
     for index, token in enumerate(tokens):
         if token.type in ("heading_open", "paragraph_open"):
@@ -340,7 +344,7 @@ def _inline(nodes: Iterable) -> tuple[list[str], str]:
 
 # AO3 download layout: labelled <dl class="tags"> and "Summary"/"Notes" blocks.
 _AO3_TAG_FIELDS = {
-    "rating": "rating", "archive warning": "warnings", "archive warnings": "warnings",
+    "rating": "rating", "ratings": "rating", "archive warning": "warnings", "archive warnings": "warnings",
     "category": "categories", "categories": "categories", "fandom": "fandoms", "fandoms": "fandoms",
     "relationship": "relationships", "relationships": "relationships", "character": "characters",
     "characters": "characters", "additional tags": "freeforms", "language": "language",

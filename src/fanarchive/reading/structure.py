@@ -234,6 +234,9 @@ def _read_front_paragraph(blocks: list[Block], index: int, front: FrontMatter, *
         if len(block.lines) == 2:
             front.author = fm.byline(block.lines[1]) or front.author
         return 1
+    if infer_notes and not front.disclaimer and fm.is_disclaimer_like(block.text):
+        front.disclaimer = _block_text(block)
+        return 1
     if infer_notes and fm.is_note_like(block.text):
         front.notes.append(_block_text(block))
         return 1

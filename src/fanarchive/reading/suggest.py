@@ -40,10 +40,9 @@ CHARACTER_DEATH = "Major Character Death"
 NON_CON = "Rape/Non-Con"
 UNDERAGE = "Underage"
 
-CATEGORIES = ("F/F", "F/M", "Gen", "M/M", "Multi", "Other")
-
 _EVIDENCE_LINES = 3
 _HINT_FACTOR = 0.6  # inferred tags beside a declared list of the same type
+_GRAPHIC_GORE = 6  # gore words that make violence graphic (Mature, and its warning)
 _EVIDENCE_CHARS = 240
 
 
@@ -88,7 +87,7 @@ class _Text:
         paragraphs = [
             _sentences(p.text) for chapter in reading.chapters for p in chapter.paragraphs if p.text.strip()
         ]
-        notes: list[str] = [front.title, front.summary, *front.notes, *front.end_notes, *front.continuity, *front.setting]
+        notes = [front.title, front.summary, *front.notes, *front.end_notes, *front.continuity, *front.setting]
         for chapter in reading.chapters:
             notes += [chapter.summary, chapter.notes_begin, chapter.notes_end]
         author_lines = [s for note in notes for line in note.splitlines() for s in _sentences(line)]
@@ -238,8 +237,8 @@ class _CanonIndex:
         found = self.canon.fandom(label.strip())
         return found.name if found is not None else None
 
-    def character(self, label: str, fandom_names: Sequence[str]) -> tuple[str, str] | None:
-        """(canonical name, gender) for a character name or alias.
+    def character(self, label: str, fandom_names: Sequence[str]) -> str | None:
+        """The canonical name for a character name or alias, else None.
 
         Fandoms in ``fandom_names`` are searched first, then every fandom.
         A strong alias wins over a weak one; an alias that only weak owners
@@ -248,20 +247,31 @@ class _CanonIndex:
         key = label.strip().casefold()
         preferred = [f for f in self.fandoms if f.name in fandom_names]
         for group in (preferred, self.fandoms):
-            strong: list[tuple[str, str]] = []
-            weak: list[tuple[str, str]] = []
+            strong: list[str] = []
+            weak: list[str] = []
             for fandom in group:
                 for character in fandom.characters:
                     if key in (character.name.casefold(), bare_name(character.name).casefold()):
-                        return character.name, character.gender
+                        return character.name
                     if key in (form.casefold() for form in character.surface_forms):
-                        owner = (character.name, character.gender)
-                        (weak if key in (w.casefold() for w in character.weak) else strong).append(owner)
+                        is_weak = key in (w.casefold() for w in character.weak)
+                        (weak if is_weak else strong).append(character.name)
             if strong:
                 return strong[0]
             if len(weak) == 1:
                 return weak[0]
         return None
+
+    def epithets(self, name: str, fandom_name: str) -> list[str]:
+        """Descriptions that may stand for a character ("the detective").
+
+        Canon epithets and lower-case aliases of ``name`` in ``fandom_name``.
+        """
+        fandom = self.canon.fandoms.get(fandom_name)
+        character = fandom.character(name) if fandom else None
+        if character is None:
+            return []
+        return [*character.epithets, *(a for a in character.aliases if a.islower())]
 
     def gender(self, name: str) -> str:
         """``m``, ``f`` or ``""`` for a canonical character name."""
@@ -271,7 +281,9 @@ class _CanonIndex:
                     return character.gender
         return ""
 
-    def relationship(self, members: Sequence[str], fandom_names: Sequence[str], kind: str = "") -> Relationship | None:
+    def relationship(
+        self, members: Sequence[str], fandom_names: Sequence[str], kind: str = ""
+    ) -> Relationship | None:
         """The canon relationship with exactly these members (bare names), if any.
 
         One of type ``kind`` ("romantic"/"platonic") is preferred when given.
@@ -327,10 +339,10 @@ _STRONG_SWEAR_RE = _lexicon(
 )
 _MILD_SWEAR_RE = _lexicon("damn*", "hell", "bloody", "crap*", "arse", "sodding", "bugger*", "git", "prat")
 _VIOLENCE_RE = _lexicon(
-    "blood*", "bleed*", "stab*", "punch*", "shot", "shoot*", "gunshot*", "kill*", "murder*", "corpse*",
-    "wound*", "fight*", "fought", "choke*", "strangl*", "tortur*", "bruise*", "slit", "slash*", "beat him",
-    "beat her", "beaten", "attack*", "scream*", "knife", "gun", "strangled", "broken ribs", "broke his",
-    "broke her", "injur*",
+    "blood", "bloodied", "bloodstain*", "bloodshed", "bleed", "bleeds", "bled", "stab*", "punch*", "shot",
+    "shoot*", "gunshot*", "kill*", "murder*", "corpse*", "wound*", "fight*", "fought", "choke*", "strangl*",
+    "tortur*", "bruise*", "slit", "slash*", "beat him", "beat her", "beaten", "attack*", "scream*", "knife",
+    "gun", "broken ribs", "broke his", "broke her", "injur*",
 )
 _GORE_RE = _lexicon(
     "gore", "gory", "entrails", "intestine*", "guts", "severed", "dismember*", "decapitat*", "disembowel*",
@@ -351,8 +363,7 @@ _DEATH_VERB = (
 )
 _ROMANCE_RE = _lexicon(
     "kiss*", "lover*", "boyfriend*", "girlfriend*", "in love", "love you", "loved him", "loved her",
-    "loves him", "loves her", "first date", "a date", "on a date", "their date", "dating", "in bed together",
-    "into bed with", "share a bed", "shared a bed", "jealous*", "darling", "sweetheart", "husband*",
+    "loves him", "loves her", "date", "dating", "bed", "jealous*", "darling", "sweetheart", "husband*",
     "wife", "married", "marry", "proposal", "propose*", "snog*", "caress*", "embrace*", "cuddl*",
     "romantic*", "flirt*", "blush*", "nuzzl*", "his lips", "her lips", "their lips", "lips met", "moan*",
     "making love", "sex", "naked", "aroused", "want you", "need you", "soulmate*", "soul mate*", "fiancé*",
@@ -422,7 +433,7 @@ _THEMES = (
         "wheelchair*", "wheel chair*", "push rims", "paralys*", "paralyz*", "paraplegi*", "quadripleg*",
         "tetrapleg*", "blind", "deaf", "amputee*", "amputat*", "prosthe*", "crutch*", "his cane", "her cane",
         "walking stick", "disabled", "disabilit*", "not walking", "can't walk", "couldn't walk",
-        "never walk again", "sign language", "hearing aid*", "his chair", "her chair", "his legs",
+        "never walk again", "sign language", "hearing aid*",
     ), 3, 0.5, 0.55),
     _Theme("Violence", _VIOLENCE_RE, 8, 4.0, 0.45),
     _Theme("Smut", _EXPLICIT_RE, 8, 2.0, 0.6),
@@ -470,7 +481,7 @@ def normalise_rating(declared: str) -> str:
 def normalise_warning(declared: str) -> str | None:
     """AO3 archive warning for a declared one, or None when it is not one of the six."""
     key = declared.casefold()
-    if re.search(r"cho(?:o)?se not|chose not|not to use|not to warn|cntw|no warnings? given", key):
+    if re.search(r"cho{1,2}se not|not to use|not to warn|cntw|no warnings? given", key):
         return CHOSE_NOT_TO_WARN
     if re.search(r"^\s*(?:none|no warnings?(?: apply)?|n/?a)\s*\.?$|no archive warning", key):
         return NO_WARNINGS
@@ -513,12 +524,12 @@ class _Suggester:
         self.index = _CanonIndex(canon)
         self.text = _Text.of(reading)
         self.out = _Collector()
-        self.characters = sorted(reading.characters, key=lambda c: -c.mentions)
+        self.found = sorted(reading.characters, key=lambda c: -c.mentions)  # characters found, most named first
 
     def run(self) -> None:
         """Suggest every tag type, fandoms first (the others look names up in them)."""
         self.fandoms()
-        self.characters_()
+        self.characters()
         self.relationships()
         self.rating()
         self.warnings()
@@ -562,7 +573,7 @@ class _Suggester:
         """What in the work points to ``fandom``: its characters, terms, its name in notes."""
         support = _FandomSupport(fandom.name)
         members = {bare_name(c.name) for c in fandom.characters}
-        for character in self.characters:
+        for character in self.found:
             if character.fandom != fandom.name and bare_name(character.name) not in members:
                 continue
             support.characters.add(bare_name(character.name))
@@ -596,17 +607,16 @@ class _Suggester:
         forms = list(character.aliases) or [character.name]
         return _scan(_lexicon(*forms, ignore_case=False), self.text.sentences).evidence
 
-    def characters_(self) -> None:
+    def characters(self) -> None:
         """Declared characters normalised, and characters the story is about."""
         fandoms = self.fandom_names()
         for label in self.front.characters:
-            found = self.index.character(label, fandoms)
-            self.out.add("character", found[0] if found else label, 0.95,
+            self.out.add("character", self.index.character(label, fandoms) or label, 0.95,
                          [_declared_line("Characters", label)], declared=True)
         likely_fandoms = {s.name for s in self.out.of_type("fandom") if s.confidence >= 0.5}
-        for character in self.characters:
-            if not _is_proper_name(character.name):
-                continue
+        for character in self.found:
+            if not character.fandom and not _is_proper_name(character.name):
+                continue  # a speaker known only by a description ("the teacher")
             if character.role == "main":
                 confidence = 0.8 + min(character.mentions, 150) / 1000
             else:
@@ -630,11 +640,12 @@ class _Suggester:
             for match in _PAIRING_RE.finditer(line):
                 members = [self.index.character(m, fandoms) for m in re.split(r"\s*/\s*|\s+x\s+", match.group())]
                 if all(members):
-                    name = self.normalise_relationship("/".join(m[0] for m in members), fandoms)
+                    name = self.normalise_relationship("/".join(members), fandoms)
                     self.out.add("relationship", name, 0.8, [line])
         for pair, separator in self.inferred_pairs():
+            evidence = pair.evidence if separator == "/" else pair.together
             self.out.add("relationship", pair.tag(separator, self.index, fandoms), pair.confidence(separator),
-                         pair.evidence)
+                         evidence or [f"{pair.shared} scenes together."])
 
     def normalise_relationship(self, label: str, fandoms: Sequence[str]) -> str:
         """Canonical tag for a declared pairing; unknown names kept as written."""
@@ -644,7 +655,7 @@ class _Suggester:
         names = []
         for member in members:
             found = self.index.character(member, fandoms)
-            names.append(bare_name(found[0]) if found else member)
+            names.append(bare_name(found) if found else member)
         canonical = self.index.relationship(names, fandoms, _KIND[separator])
         if canonical:
             names = list(canonical.members)
@@ -657,7 +668,8 @@ class _Suggester:
         scene that names one of them and carries a romance signal counts
         towards "/". See :func:`_choose_pairs`.
         """
-        cast = [c for c in self.characters if _is_proper_name(c.name) and (c.role == "main" or c.mentions >= 3)]
+        cast = [c for c in self.found
+                if (c.fandom or _is_proper_name(c.name)) and (c.role == "main" or c.mentions >= 3)]
         cast = cast[:8]
         if len(cast) < 2:
             return []
@@ -668,9 +680,11 @@ class _Suggester:
             if a.role != "main" and b.role != "main":
                 continue
             pair = _Pair(a, b, canon_type=self.canon_type(a, b), both_main=a.role == b.role == "main")
-            for here, around, signal in zip(named, on_stage, romance):
+            for here, around, signal, sentences in zip(named, on_stage, romance, self.text.paragraphs):
                 if a.name in around and b.name in around:
                     pair.shared += 1
+                    if a.name in here and b.name in here and len(pair.together) < _EVIDENCE_LINES:
+                        pair.together.append(sentences[0])
                     if signal.count and (a.name in here or b.name in here):
                         pair.romantic += 1
                         if len(pair.evidence) < _EVIDENCE_LINES:
@@ -695,16 +709,25 @@ class _Suggester:
         return named, on_stage
 
     def canon_type(self, a: Character, b: Character) -> str | None:
-        """"romantic"/"platonic" when canon lists this pair (romantic preferred)."""
+        """How canon relates the pair: "romantic", "platonic" or None (unknown).
+
+        Romantic wins when canon lists both kinds. Two characters sharing a
+        family name ("Mycroft Holmes", "Mummy Holmes") count as family, so
+        platonic, unless canon pairs them romantically.
+        """
         fandoms = self.fandom_names()
-        types = set()
-        for fandom in self.index.fandoms:
-            if fandom.name not in fandoms:
-                continue
-            for relationship in fandom.relationships:
-                if set(relationship.members) == {bare_name(a.name), bare_name(b.name)}:
-                    types.add(relationship.type)
-        return "romantic" if "romantic" in types else ("platonic" if types else None)
+        members = {bare_name(a.name), bare_name(b.name)}
+        types = {
+            relationship.type
+            for fandom in self.index.fandoms if fandom.name in fandoms
+            for relationship in fandom.relationships if set(relationship.members) == members
+        }
+        if "romantic" in types:
+            return "romantic"
+        surnames = {name.split()[-1] for name in members if len(name.split()) > 1}
+        if types or (len(surnames) == 1 and all(len(name.split()) > 1 for name in members)):
+            return "platonic"
+        return None
 
     # ---------------------------------------------------------------- rating
 
@@ -732,7 +755,7 @@ class _Suggester:
         if explicit.count >= 6:
             return EXPLICIT, min(0.55 + 0.02 * explicit.count, 0.85), explicit.evidence
         sustained_violence = violence.count >= 20 and violence.per_thousand(words) >= 8.0
-        if explicit.count >= 2 or gore.count >= 6 or sensual.count >= 8 or sustained_violence:
+        if explicit.count >= 2 or gore.count >= _GRAPHIC_GORE or sensual.count >= 8 or sustained_violence:
             return MATURE, 0.5, (explicit.evidence or gore.evidence or sensual.evidence or violence.evidence)
         if strong.count >= 2 or violence.count >= 5 or sensual.count >= 2 or mild.count >= 4 or gore.count:
             evidence = strong.evidence[:1] + violence.evidence[:1] + sensual.evidence[:1] + mild.evidence[:1]
@@ -761,10 +784,10 @@ class _Suggester:
         sentences = self.text.sentences
         dark = False
         gore = _scan(_GORE_RE, sentences)
-        if gore.count >= 4 and gore.per_thousand(self.text.words) >= 0.5:
+        if gore.count >= _GRAPHIC_GORE and gore.per_thousand(self.text.words) >= 1.0:
             self.out.add("warning", GRAPHIC_VIOLENCE, 0.45 + min(gore.count, 20) / 50, gore.evidence)
             dark = True
-        deaths = self.main_character_deaths()
+        deaths = self.deaths
         if deaths.count >= 2:
             self.out.add("warning", CHARACTER_DEATH, 0.4 + min(deaths.count, 10) / 40, deaths.evidence)
             dark = True
@@ -793,14 +816,26 @@ class _Suggester:
                         ["Too little text, or darker content, to rule warnings out."])
             self.out.add("warning", CHOSE_NOT_TO_WARN, 0.6 if not dark else 0.5, evidence)
 
-    def main_character_deaths(self) -> _Hits:
-        """Sentences where a main character dies or is dead."""
-        names = [form for c in self.characters if c.role == "main" for form in (c.aliases or [c.name])]
+    @cached_property
+    def deaths(self) -> _Hits:
+        """Sentences where a main character dies or is dead.
+
+        A main character is recognised by the names the story used for them
+        and by their canon epithets ("the detective").
+        """
+        names: list[str] = []
+        for character in self.found:
+            if character.role == "main":
+                names += list(character.aliases or [character.name])
+                names += self.index.epithets(character.name, character.fandom)
         if not names:
             return _Hits()
-        who = r"(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")"
+        who = r"(?:" + "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True)) + r")"
         pattern = re.compile(
-            rf"\b{who}(?:['’]s)?\b[^.!?]{{0,40}}\b{_DEATH_VERB}|\b(?:killed|murdered|shot)\s+{who}\b"
+            rf"\b{who}(?:['’]s)?\b[^.!?]{{0,40}}\b{_DEATH_VERB}"
+            rf"|\b(?:killed|murdered|shot)\s+{who}\b"
+            rf"|\b{who}['’]s\s+(?:death|dead body|lifeless body|corpse|funeral|grave)\b",
+            re.I,
         )
         return _scan(pattern, self.text.sentences)
 
@@ -821,7 +856,7 @@ class _Suggester:
             kind = _category_of(genders)
             kinds.setdefault(kind, []).append(suggestion.name)
         if not kinds:
-            if self.characters or self.out.of_type("character"):
+            if self.found or self.out.of_type("character"):
                 self.out.add("category", "Gen", 0.45, ["No romantic or sexual pairing found."])
             return
         known = {k: v for k, v in kinds.items() if k != "Other"}
@@ -832,11 +867,10 @@ class _Suggester:
 
     def full_name(self, member: str) -> str:
         """The character name (with disambiguator) a relationship member stands for."""
-        for character in self.characters:
+        for character in self.found:
             if bare_name(character.name) == member:
                 return character.name
-        found = self.index.character(member, self.fandom_names())
-        return found[0] if found else member
+        return self.index.character(member, self.fandom_names()) or member
 
     # ------------------------------------------------------------- freeforms
 
@@ -852,7 +886,7 @@ class _Suggester:
             if hits.count >= theme.min_hits and density >= theme.per_thousand:
                 strength = min(density / theme.per_thousand, 4.0) / 4.0
                 self.out.add("freeform", theme.tag, theme.base_confidence + 0.3 * strength, hits.evidence)
-        deaths = self.main_character_deaths()
+        deaths = self.deaths
         if deaths.count >= 2:
             self.out.add("freeform", "Character Death", 0.45, deaths.evidence)
         if len([s for s in self.out.of_type("fandom") if s.confidence >= 0.5]) >= 2:
@@ -880,10 +914,10 @@ class _Suggester:
             hits = _scan(pattern, lines)
             if hits.count:
                 self.out.add("freeform", tag, 0.6, hits.evidence)
-        episodes = [line for line in setting if _EPISODE_RE.search(line) and _SETTING_RE.search(line)]
-        episodes += [line for line in setting if _EPISODE_RE.search(line) and line not in episodes][:1]
+        episodes = [line for line in setting if _EPISODE_RE.search(line)]
         if episodes:
-            self.out.add("freeform", "Episode Related", 0.5 if len(episodes) > 1 else 0.4, episodes)
+            stated = any(_SETTING_RE.search(line) for line in episodes)
+            self.out.add("freeform", "Episode Related", 0.5 if stated else 0.4, episodes)
 
 
 @dataclass
@@ -925,7 +959,8 @@ class _Pair:
     both_main: bool
     shared: int = 0  # paragraphs where both are on stage
     romantic: int = 0  # ... of which carry a romance signal
-    evidence: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)  # romantic lines
+    together: list[str] = field(default_factory=list)  # lines of paragraphs naming both
 
     @property
     def romance(self) -> float:
@@ -950,7 +985,8 @@ class _Pair:
         return separator.join(names)
 
 
-_MIN_ROMANCE = 3.0  # weighted romantic scenes a "/" needs
+_MIN_ROMANTIC_SCENES = 3  # romantic scenes a "/" needs ...
+_MIN_ROMANTIC_SCENES_CANON = 1  # ... or when canon already pairs them romantically
 _RIVAL_SHARE = 0.5  # ... and this share of the strongest pair's
 _TRIANGLE_SHARE = 0.8  # a second partner needs this share of the first's
 _MIN_SHARED_GEN = 10  # shared scenes for a friendship in a story without romance
@@ -960,10 +996,10 @@ def _choose_pairs(pairs: Sequence[_Pair]) -> list[tuple[_Pair, str]]:
     """Which pairs to suggest, as (pair, separator).
 
     Romance words in a group scene touch every pair present, so romantic
-    pairs are taken strongest first: a pair must reach ``_MIN_ROMANCE`` and
-    half the strongest pair's romance, and a character already paired needs
-    a rival nearly as strong (a love triangle) before gaining a second
-    partner. A story with no romance gets its central friendships or family
+    pairs are taken strongest first: a pair needs a few romantic scenes
+    (one, for a pairing canon already knows) and half the strongest pair's
+    romance, and a character already paired needs a rival nearly as strong
+    (a love triangle) before gaining a second partner. A story with no romance gets its central friendships or family
     ties (both main characters, many shared scenes) as " & ".
     """
     ranked = sorted(pairs, key=lambda p: -p.romance)
@@ -971,8 +1007,11 @@ def _choose_pairs(pairs: Sequence[_Pair]) -> list[tuple[_Pair, str]]:
     partnered: dict[str, float] = {}
     chosen: list[tuple[_Pair, str]] = []
     for pair in ranked:
-        if pair.romance < max(_MIN_ROMANCE, _RIVAL_SHARE * strongest):
+        if pair.romance == 0 or pair.romance < _RIVAL_SHARE * strongest:
             break
+        needed = _MIN_ROMANTIC_SCENES_CANON if pair.canon_type == "romantic" else _MIN_ROMANTIC_SCENES
+        if pair.romantic < needed:
+            continue
         rival = max(partnered.get(pair.a.name, 0.0), partnered.get(pair.b.name, 0.0))
         if pair.romance < _TRIANGLE_SHARE * rival:
             continue

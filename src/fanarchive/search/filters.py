@@ -52,12 +52,27 @@ CHECKBOX_GROUPS = [
 ]
 
 
+#: Largest number accepted in a count field (word counts are 32-bit columns).
+MAX_COUNT = 2**31 - 1
+_CONTROL_CHARACTERS = dict.fromkeys([*range(0x00, 0x20), 0x7F], " ")
+
+
+def plain_text(value: str) -> str:
+    """``value`` without control characters (NUL breaks PostgreSQL) and with spaces collapsed."""
+    return " ".join(value.translate(_CONTROL_CHARACTERS).split())
+
+
+def is_number(value: str) -> bool:
+    """Whether ``value`` is a plain decimal number (ASCII digits only: int() refuses "²")."""
+    return value.isascii() and value.isdigit()
+
+
 def _names(values: Iterable[str]) -> list[str]:
     """Split repeated and comma-separated tag names, dropping blanks and repeats."""
     seen: dict[str, str] = {}
     for value in values:
         for name in value.split(","):
-            name = " ".join(name.split())
+            name = plain_text(name)
             if name:
                 seen.setdefault(name.casefold(), name)
     return list(seen.values())
@@ -68,9 +83,9 @@ def _count(value: str, label: str, notices: list[str]) -> int | None:
     value = value.strip().replace(",", "")
     if not value:
         return None
-    if value.isdigit():
+    if is_number(value) and int(value) <= MAX_COUNT:
         return int(value)
-    notices.append(f"{label} “{value}” is not a whole number, so it was ignored.")
+    notices.append(f"{label} “{value}” is not a word count, so it was ignored.")
     return None
 
 
@@ -79,7 +94,7 @@ def parse_page(value: str, notices: list[str]) -> int:
     value = value.strip()
     if not value:
         return 1
-    if value.isdigit() and int(value) >= 1:
+    if is_number(value) and int(value) >= 1:
         return int(value)
     notices.append(f"“{value}” is not a page number; showing page 1.")
     return 1
@@ -119,7 +134,7 @@ class FilterCriteria:
 
         def one(key: str) -> str:
             values = many(key)
-            return values[-1].strip() if values else ""
+            return plain_text(values[-1]) if values else ""
 
         checked: dict[str, list[str]] = {}
         for group in CHECKBOX_GROUPS:
@@ -166,7 +181,7 @@ class FilterCriteria:
             words_to=words_to,
             language=language,
             updated_since=updated_since,
-            q=" ".join(one("q").split()),
+            q=one("q"),
             sort=sort,
             page=page,
             notices=notices,

@@ -7,6 +7,12 @@
   file has been built (``fanarchive index rebuild``), else the ORM.
   ``orm`` always uses the ORM. Sorting by title always uses the ORM (the
   index keeps numeric and date orders only).
+* With a shared cache (Redis), each result page's ids are cached for a
+  minute under the query string plus the *generation*: the last change-log
+  id the answering index has applied and the wrangling generation. Any
+  post, edit or wrangle moves the generation, so a cached page is never
+  staler than the index itself; hot listings cost one cache read plus
+  loading 20 works.
 * A search box query (``q``) is matched with the full-text index and
   combined with every other filter. Sorted by the default (date updated),
   text results are ordered by relevance instead; any other sort applies to
@@ -17,10 +23,13 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import heapq
 import os
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
 from django.db.models.expressions import RawSQL
 from pyroaring import BitMap
 
@@ -28,8 +37,10 @@ from fanarchive.search import fulltext, orm
 from fanarchive.search.filters import DEFAULT_SORT, FilterCriteria
 from fanarchive.search.index import SORT_COLUMNS, FilterIndex
 from fanarchive.search.live import live_index
+from fanarchive.search.models import IndexChange
 from fanarchive.search.resolve import resolve
 from fanarchive.search.results import PER_PAGE, ResultPage, load_works, paginate
+from fanarchive.tags.models import wrangle_version
 
 
 def engine_name() -> str:
@@ -48,8 +59,40 @@ def _by_relevance(ids: BitMap | set[int], relevance: dict[int, float], offset: i
     return best[offset:]
 
 
+#: Seconds a cached result page lives (it is also retired by any change).
+LISTING_TTL = 60
+
+
+def _generation() -> str:
+    """What the cached pages depend on: applied change-log position and wrangling generation."""
+    live = live_index() if engine_name() == "index" else None
+    index = None
+    if live is not None:
+        with live.lock:
+            index = live.current()
+    change_id = index.change_id if index is not None else IndexChange.objects.aggregate(latest=Max("id"))["latest"]
+    return f"{change_id}:{wrangle_version()}"
+
+
 def find_works(criteria: FilterCriteria, user) -> ResultPage:
     """One page of the works matching ``criteria`` that ``user`` may see."""
+    if "locmem" in settings.CACHES["default"]["BACKEND"].lower():
+        return _find_works(criteria, user)
+    visibility = "member" if _signed_in(user) else "public"
+    key = f"listing:{_generation()}:{visibility}:{hashlib.sha256(criteria.querystring().encode()).hexdigest()}"
+    cached = cache.get(key)
+    if cached is not None:
+        ids, total, found_notices = cached
+        notices = [*criteria.notices, *found_notices]
+        page = ResultPage(works=load_works(ids), total=total, page=criteria.page, notices=notices)
+        return _with_snippets(page, fulltext.parse(criteria.q) if criteria.q else None)
+    page = _find_works(criteria, user)
+    found_notices = page.notices[len(criteria.notices) :]  # the request's own notices vary per URL
+    cache.set(key, ([work.pk for work in page.works], page.total, found_notices), LISTING_TTL)
+    return page
+
+
+def _find_works(criteria: FilterCriteria, user) -> ResultPage:
     text = fulltext.parse(criteria.q) if criteria.q else None
     plain = dataclasses.replace(criteria, q="")
     notices = list(criteria.notices)

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from fanarchive.search.engine import find_works
-from fanarchive.search.filters import FilterCriteria
+from fanarchive.search.filters import FilterCriteria, plain_text
 from fanarchive.tags.counts import fandom_work_counts
 from fanarchive.tags.models import MEDIA, Tag, TagType
 
@@ -28,7 +28,7 @@ def group_by_type(tags) -> list[tuple[str, list[Tag]]]:
 @require_GET
 def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     """A tag: its type, wrangling status, relatives, and the first page of its works."""
-    tag = Tag.objects.named([name]).select_related("merger").first()
+    tag = Tag.objects.named([plain_text(name)]).select_related("merger").first()
     if tag is None:
         raise Http404(f"No tag named {name}.")
     criteria = FilterCriteria(tags=[tag.name])
@@ -49,7 +49,7 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
 @require_GET
 def autocomplete(request: HttpRequest) -> JsonResponse:
     """Up to 15 tag names starting with ``term`` (canonical ones first), optionally of one ``type``."""
-    term = request.GET.get("term", "").strip()
+    term = plain_text(request.GET.get("term", ""))
     if not term:
         return JsonResponse([], safe=False)
     tags = Tag.objects.starting_with(term)

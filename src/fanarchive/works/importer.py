@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -51,7 +51,9 @@ _RATING_ALIASES = {
 }
 _WARNING_ALIASES = {
     **{tag_key(name): name for name in WARNINGS},
-    **dict.fromkeys(["none", "no warnings", "no archive warnings", "n/a", "no warnings apply"], "No Archive Warnings Apply"),
+    **dict.fromkeys(
+        ["none", "no warnings", "no archive warnings", "n/a", "no warnings apply"], "No Archive Warnings Apply"
+    ),
     **dict.fromkeys(["choose not to warn", "chose not to warn", "choose not to use archive warnings"], NO_WARNINGS_CHOSEN),
     **dict.fromkeys(["mcd", "character death", "major character death"], "Major Character Death"),
     **dict.fromkeys(["violence", "graphic violence"], "Graphic Depictions Of Violence"),
@@ -64,7 +66,18 @@ _CATEGORY_ALIASES = {
     "femslash": "F/F",
     "general": "Gen",
 }
-_FIXED_TYPES = frozenset({TagType.RATING, TagType.WARNING, TagType.CATEGORY})
+_FIXED_ALIASES = {
+    TagType.RATING: _RATING_ALIASES,
+    TagType.WARNING: _WARNING_ALIASES,
+    TagType.CATEGORY: _CATEGORY_ALIASES,
+}
+_PLACEHOLDERS = {TagType.RATING: NOT_RATED, TagType.WARNING: NO_WARNINGS_CHOSEN}
+_SUGGESTIBLE = frozenset(TagType.values) - {TagType.MEDIA}
+# Language names as authors write them in their own language.
+_NATIVE_LANGUAGE_NAMES = {
+    "español": "es", "français": "fr", "deutsch": "de", "italiano": "it", "português": "pt",
+    "русский": "ru", "中文": "zh-hans", "日本語": "ja", "한국어": "ko", "polski": "pl", "nederlands": "nl",
+}  # fmt: skip
 _TAG_NAME_MAX = Tag._meta.get_field("name").max_length
 
 
@@ -190,31 +203,22 @@ def _read_file(path: Path) -> Reading:
 
 
 def _store(reading: Reading, path: Path, apply_suggestions: float | None) -> Work:
-    front = reading.front
+    """Write the work, its chapters, creator, tags and reading (inside the caller's transaction)."""
+    if not reading.chapters:
+        raise WorkImportError("no story text found")
     key = import_key(path)
     work = Work.objects.select_for_update().filter(import_key=key).first() or Work(import_key=key)
-    now = timezone.now()
     old_tag_ids = set(work.work_tags.values_list("tag_id", flat=True)) if work.pk else set()
-
-    work.title = (front.title.strip() or title_from_filename(path))[: Work._meta.get_field("title").max_length]
-    work.disclaimer = text_to_html(front.disclaimer)
-    work.summary = text_to_html(front.summary)
-    work.notes = notes_to_html(front.notes)
-    work.end_notes = notes_to_html(front.end_notes)
-    work.language = (front.language or "en")[: Work._meta.get_field("language").max_length]
-    work.chapter_count = len(reading.chapters)
-    work.complete = len(reading.chapters) == 1
-    work.expected_chapters = 1 if work.complete else None
-    work.updated_at = now
+    now = timezone.now()
+    chapters = [_chapter_row(position, chapter, now) for position, chapter in enumerate(reading.chapters, 1)]
+    _fill_work(work, reading, path, chapters, now)
     work.save()
 
     work.chapters.all().delete()
-    chapters = [_chapter_row(work, position, chapter, now) for position, chapter in enumerate(reading.chapters, 1)]
+    for chapter in chapters:
+        chapter.work = work
     Chapter.objects.bulk_create(chapters)
-    work.word_count = sum(c.word_count for c in chapters)
-    work.save(update_fields=["word_count"])
-
-    work.creators.set([_pseud(front.author)])
+    work.creators.set([_pseud(reading.front.author)])
 
     tags = declared_tags(reading)
     if apply_suggestions is not None:
@@ -237,9 +241,25 @@ def _store(reading: Reading, path: Path, apply_suggestions: float | None) -> Wor
     return work
 
 
-def _chapter_row(work: Work, position: int, chapter: ReadChapter, now) -> Chapter:
+def _fill_work(work: Work, reading: Reading, path: Path, chapters: list[Chapter], now) -> None:
+    """Set the work's own fields from the reading (creation date kept on re-import)."""
+    front = reading.front
+    work.title = (front.title.strip() or title_from_filename(path))[: Work._meta.get_field("title").max_length]
+    work.disclaimer = text_to_html(front.disclaimer)
+    work.summary = text_to_html(front.summary)
+    work.notes = notes_to_html(front.notes)
+    work.end_notes = notes_to_html(front.end_notes)
+    work.language = language_code(front.language)
+    work.chapter_count = len(chapters)
+    work.word_count = sum(chapter.word_count for chapter in chapters)
+    work.complete = len(chapters) == 1
+    work.expected_chapters = 1 if work.complete else None
+    work.updated_at = now
+
+
+def _chapter_row(position: int, chapter: ReadChapter, now) -> Chapter:
+    """An unsaved Chapter (its work is set once the work is saved)."""
     return Chapter(
-        work=work,
         position=position,
         title=chapter.title.strip()[: Chapter._meta.get_field("title").max_length],
         summary=text_to_html(chapter.summary),
@@ -280,6 +300,18 @@ def title_from_filename(path: Path) -> str:
     return " ".join(word[:1].upper() + word[1:] for word in words) or "Untitled"
 
 
+def language_code(language: str) -> str:
+    """A language code for a declared language ("English", "fr", "Español" → "en", "fr", "es").
+
+    Unknown or missing languages are taken as English, the archive's default.
+    """
+    wanted = language.strip().casefold()
+    for code, name in global_settings.LANGUAGES:
+        if wanted in (code, name.casefold()):
+            return code
+    return _NATIVE_LANGUAGE_NAMES.get(wanted, "en")
+
+
 def _pseud(name: str) -> Pseud:
     name = " ".join((name or "").split())[: Pseud._meta.get_field("name").max_length] or ANONYMOUS
     return Pseud.objects.filter(name__iexact=name).first() or Pseud.objects.create(name=name)
@@ -299,12 +331,9 @@ def declared_tags(reading: Reading) -> list[Tag]:
     front = reading.front
     tags = [tag_for(TagType.RATING, _RATING_ALIASES.get(tag_key(front.rating), NOT_RATED))]
     extra = []
-    for tag_type, aliases, names in (
-        (TagType.WARNING, _WARNING_ALIASES, front.warnings),
-        (TagType.CATEGORY, _CATEGORY_ALIASES, front.categories),
-    ):
+    for tag_type, names in ((TagType.WARNING, front.warnings), (TagType.CATEGORY, front.categories)):
         for name in names:
-            if fixed := aliases.get(tag_key(name)):
+            if fixed := _FIXED_ALIASES[tag_type].get(tag_key(name)):
                 tags.append(tag_for(tag_type, fixed))
             elif name.strip():
                 extra.append(name)
@@ -324,25 +353,20 @@ def _with_suggestions(tags: list[Tag], reading: Reading, threshold: float) -> li
     """``tags`` plus the reader's undeclared suggestions at or above ``threshold``.
 
     A suggested rating or warning replaces the "Not Rated" / "Creator Chose
-    Not To Use Archive Warnings" placeholders; categories must be AO3's.
+    Not To Use Archive Warnings" placeholder (a rating the author chose
+    stands); suggested ratings, warnings and categories must be AO3's.
     """
     chosen = list(tags)
     for suggestion in reading.suggestions:
-        if suggestion.declared or suggestion.confidence < threshold or not suggestion.name.strip():
+        if suggestion.declared or suggestion.confidence < threshold or suggestion.type not in _SUGGESTIBLE:
             continue
-        if suggestion.type not in TagType.values or suggestion.type == TagType.MEDIA:
-            continue
-        aliases = {TagType.RATING: _RATING_ALIASES, TagType.WARNING: _WARNING_ALIASES,
-                   TagType.CATEGORY: _CATEGORY_ALIASES}.get(suggestion.type)  # fmt: skip
-        name = aliases.get(tag_key(suggestion.name)) if aliases else suggestion.name
+        aliases = _FIXED_ALIASES.get(suggestion.type)
+        name = aliases.get(tag_key(suggestion.name)) if aliases else suggestion.name.strip()
         if not name:
             continue
-        placeholder = {TagType.RATING: NOT_RATED, TagType.WARNING: NO_WARNINGS_CHOSEN}.get(suggestion.type)
-        if suggestion.type == TagType.RATING and any(
-            t.type == TagType.RATING and t.name != NOT_RATED for t in chosen
-        ):
-            continue  # the author rated the work; a suggestion does not overrule it
-        if placeholder:
+        if suggestion.type == TagType.RATING and any(t.type == TagType.RATING and t.name != NOT_RATED for t in chosen):
+            continue
+        if placeholder := _PLACEHOLDERS.get(suggestion.type):
             chosen = [t for t in chosen if not (t.type == suggestion.type and t.name == placeholder)]
         chosen.append(tag_for(suggestion.type, name))
     return chosen
@@ -360,7 +384,7 @@ def tag_for(tag_type: str, name: str) -> Tag:
     for candidate in candidates:
         existing = Tag.objects.filter(key=tag_key(candidate)).first()
         if existing is None:
-            if tag_type in _FIXED_TYPES:
+            if tag_type in _FIXED_ALIASES:
                 raise WorkImportError(f"the archive has no {tag_type} tag “{name}” (were migrations run?)")
             return Tag.objects.create(name=candidate, type=tag_type)
         if existing.type == tag_type:

@@ -14,10 +14,12 @@ Usage (also from benchmarks, e.g. the filter index at 15M works)::
     generate(1_000_000, seed=1, batch_size=5000)
 
 Works are numbered 0..n-1 per seed (``import_key`` ``synthetic:<seed>:<i>``),
-each drawn from its own seeded random stream, so output is deterministic,
-``generate(n, seed)`` twice adds nothing the second time, and a larger ``n``
-adds only the missing works. The tag universe grows with ``n`` but is the
-same nested sequence whatever the seed, so several seeds share their tags.
+each drawn from its own seeded random stream, so ``generate(n, seed)`` gives
+the same archive every time, running it twice adds nothing the second time,
+and a larger ``n`` adds only the missing works. The tag universe grows with
+``n`` (more fandoms and freeforms in the tail; authors capped at 500k to
+bound memory) but is one nested sequence whatever the seed, so several seeds
+share their tags.
 Rows go in with bulk inserts (COPY on PostgreSQL) one batch per transaction,
 so memory stays bounded by ``batch_size``. Chapter bodies are a few short
 paragraphs from a small vocabulary; ``word_count`` comes from the
@@ -38,7 +40,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from fanarchive.people.models import Pseud
 from fanarchive.tags.models import MEDIA, Tag, TagParent, TagType, note_wrangling_changed, tag_key
@@ -47,6 +49,7 @@ from fanarchive.works.models import Chapter, Work, WorkTag
 PARAMS_FILE = Path(__file__).with_name("synthetic_params.json")
 KEY_PREFIX = "synthetic"
 MAX_TAGS_PER_WORK = 75  # AO3's limit
+MAX_AUTHORS = 500_000  # keeps the author pool (held in memory) bounded at any n
 
 _SYLLABLES = (
     "ka ri so ven tal mor eth lin dra quo sel ar vi an nor bel cor dan el fen gar hal ir jor "
@@ -143,6 +146,7 @@ def generate(
     for start in range(existing, n, batch_size):
         stop = min(n, start + batch_size)
         with transaction.atomic():
+            _relax_durability()
             counts.update(_write_batch(universe, seed, range(start, stop), prefix))
         if progress:
             progress(stop - start)
@@ -159,7 +163,7 @@ def universe_sizes(n: int) -> dict[str, int]:
     return {
         "fandoms": max(12, min(80_000, n // assumed["works_per_fandom"])),
         "freeforms": max(60, min(params()["freeforms"]["canonical_count"], n // 8)),
-        "authors": max(10, n // assumed["works_per_author"]),
+        "authors": max(10, min(MAX_AUTHORS, n // assumed["works_per_author"])),
     }
 
 
@@ -223,7 +227,8 @@ def build_universe(n: int) -> Universe:
         for f in fandom_names
         if f in ids
     ]
-    fixed_ids = dict(Tag.objects.filter(type__in=[TagType.RATING, TagType.WARNING, TagType.CATEGORY]).values_list("name", "id"))
+    fixed_types = [TagType.RATING, TagType.WARNING, TagType.CATEGORY]
+    fixed_ids = dict(Tag.objects.filter(type__in=fixed_types).values_list("name", "id"))
     return Universe(
         fandoms=Sampler.zipf(fandoms, fandom_exponent),
         # The fitted rank offset scales with the universe, keeping the head's shape.
@@ -408,41 +413,43 @@ class _NameStream:
 def _write_batch(universe: Universe, seed: int, indexes: range, prefix: str) -> Counter[int]:
     """Insert the works numbered ``indexes``; return how many times each tag was used."""
     rng = random.Random()
-    works, work_tags, creators, chapters_of = [], [], [], []
-    for index in indexes:
-        rng.seed(seed * 4_294_967_311 + index)
-        work, tag_ids, chapter_count = _draw_work(universe, rng, f"{prefix}{index}")
-        works.append(work)
-        work_tags.append(tag_ids)
-        creators.append(universe.authors(rng))
-        chapters_of.append(chapter_count)
-    Work.objects.bulk_create(works, batch_size=1000)
+    works = _Rows(Work, ("id", *WORK_FIELDS))
+    chapters = _Rows(Chapter, ("work_id", "position", "body", "word_count", "published_at"))
+    work_tags, creators = [], []
     used: Counter[int] = Counter()
-    chapter_rows, tag_rows, creator_rows = [], [], []
-    for work, tag_ids, pseud_id, chapter_count in zip(works, work_tags, creators, chapters_of):
+    for index, work_id in zip(indexes, _reserve_ids(Work, len(indexes))):
+        rng.seed(seed * 4_294_967_311 + index)
+        fields, tag_ids, chapter_count = _draw_work(universe, rng, f"{prefix}{index}")
+        works.add(work_id, *fields)
         used.update(tag_ids)
-        tag_rows += [(work.pk, tag_id) for tag_id in tag_ids]
-        creator_rows.append((work.pk, pseud_id))
-        per_chapter = max(1, work.word_count // chapter_count)
-        chapter_rows += [
-            Chapter(
-                work_id=work.pk,
-                position=position,
-                body=universe.bodies[(work.pk + position) % len(universe.bodies)],
-                word_count=per_chapter,
-                published_at=work.published_at if position == 1 else work.updated_at,
+        work_tags += [(work_id, tag_id) for tag_id in tag_ids]
+        creators.append((work_id, universe.authors(rng)))
+        work = dict(zip(WORK_FIELDS, fields))
+        for position in range(1, chapter_count + 1):
+            chapters.add(
+                work_id,
+                position,
+                universe.bodies[(index + position) % len(universe.bodies)],
+                max(1, work["word_count"] // chapter_count),
+                work["published_at"] if position == 1 else work["updated_at"],
             )
-            for position in range(1, chapter_count + 1)
-        ]
-    Chapter.objects.bulk_create(chapter_rows, batch_size=1000)
-    _insert_rows(WorkTag._meta.db_table, ("work_id", "tag_id"), tag_rows)
-    through = Work.creators.through._meta
-    _insert_rows(through.db_table, ("work_id", "pseud_id"), creator_rows)
+    works.insert()
+    chapters.insert()
+    _insert_rows(WorkTag._meta.db_table, ("work_id", "tag_id"), work_tags)
+    _insert_rows(Work.creators.through._meta.db_table, ("work_id", "pseud_id"), creators)
     return used
 
 
-def _draw_work(universe: Universe, rng: random.Random, key: str) -> tuple[Work, list[int], int]:
-    """One work's fields, tag ids and chapter count, drawn from ``rng``."""
+#: The Work fields a synthetic work sets, in the order :func:`_draw_work` returns them.
+WORK_FIELDS = (
+    "title", "summary", "language", "word_count", "chapter_count", "expected_chapters", "complete",
+    "restricted", "hits", "kudos_count", "bookmarks_count", "comments_count", "published_at", "updated_at",
+    "import_key",
+)  # fmt: skip
+
+
+def _draw_work(universe: Universe, rng: random.Random, key: str) -> tuple[tuple, list[int], int]:
+    """One work's field values (WORK_FIELDS order), tag ids and chapter count, drawn from ``rng``."""
     p, assumed = params(), params()["assumed"]
     fandoms = {universe.fandoms(rng) for _ in range(universe.shape["fandoms"](rng))}
     tags = [universe.fixed["ratings"](rng)]
@@ -472,26 +479,27 @@ def _draw_work(universe: Universe, rng: random.Random, key: str) -> tuple[Work, 
         seconds=rng.randrange(365 * 86400)
     )
     updated = published if chapters == 1 else published + timedelta(days=rng.expovariate(1 / 60) * chapters)
+    updated = max(published, min(updated, datetime(assumed["last_year"] + 1, 1, 1, tzinfo=UTC)))
     hits = int(rng.lognormvariate(*assumed["hits_lognormal"]))
     kudos = int(hits * assumed["kudos_per_hit"] * rng.uniform(0.3, 1.7))
-    work = Work(
-        title=_title(rng),
-        summary=f"<p>{_sentence(rng, 12, 30)}</p>",
-        language=universe.shape["languages"](rng),
-        word_count=words,
-        chapter_count=chapters,
-        expected_chapters=chapters if complete else rng.choice([None, chapters + rng.randint(1, 10)]),
-        complete=complete,
-        restricted=rng.random() < p["per_work"]["restricted_share"],
-        published_at=published,
-        updated_at=min(updated, datetime(assumed["last_year"], 12, 31, tzinfo=UTC)),
-        hits=hits,
-        kudos_count=kudos,
-        bookmarks_count=int(kudos * assumed["bookmarks_per_kudo"] * rng.uniform(0.3, 1.7)),
-        comments_count=int(kudos * assumed["comments_per_kudo"] * rng.uniform(0.3, 1.7)),
-        import_key=key,
+    fields = (
+        _title(rng),
+        f"<p>{_sentence(rng, 12, 30)}</p>",
+        universe.shape["languages"](rng),
+        words,
+        chapters,
+        chapters if complete else rng.choice([None, chapters + rng.randint(1, 10)]),
+        complete,
+        rng.random() < p["per_work"]["restricted_share"],
+        hits,
+        kudos,
+        int(kudos * assumed["bookmarks_per_kudo"] * rng.uniform(0.3, 1.7)),
+        int(kudos * assumed["comments_per_kudo"] * rng.uniform(0.3, 1.7)),
+        _db_datetime(published),
+        _db_datetime(updated),
+        key,
     )
-    return work, list(dict.fromkeys(tags)), chapters
+    return fields, list(dict.fromkeys(tags)), chapters
 
 
 def _several(rng: random.Random, sampler: Sampler, mean: float) -> list[int]:
@@ -517,6 +525,69 @@ def _bodies(rng: random.Random, count: int) -> list[str]:
 
 
 # --- bulk helpers ---------------------------------------------------------------
+
+
+class _Rows:
+    """Raw rows for one model's table: the named fields given, every other at its default.
+
+    Building tuples and inserting them directly skips the ORM's per-object
+    work, the bulk of the time at millions of rows; new model fields with
+    defaults are picked up without changes here.
+    """
+
+    def __init__(self, model: type[models.Model], names: Sequence[str]) -> None:
+        pk = model._meta.pk
+        fields = [f for f in model._meta.concrete_fields if f is not pk or pk.attname in names]
+        self.table = model._meta.db_table
+        self.columns = tuple(f.column for f in fields)
+        slot = {f.attname: i for i, f in enumerate(fields)}
+        self.positions = [slot[name] for name in names]
+        self.template = [
+            None if f.attname in names else f.get_db_prep_save(f.get_default(), connection) for f in fields
+        ]
+        self.rows: list[list] = []
+
+    def add(self, *values) -> None:
+        row = self.template.copy()
+        for position, value in zip(self.positions, values):
+            row[position] = value
+        self.rows.append(row)
+
+    def insert(self) -> None:
+        _insert_rows(self.table, self.columns, self.rows)
+
+
+def _relax_durability() -> None:
+    """On PostgreSQL, let this transaction commit without waiting for the disk.
+
+    A crash can lose the last batches but never corrupts anything, and the
+    next run regenerates them; bulk loading is several times faster.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def _db_datetime(value: datetime):
+    """A datetime as the database backend stores it."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` fresh primary keys (inside the batch's transaction)."""
+    table = model._meta.db_table
+    column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, column, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the transaction holds the write lock, so nobody takes these ids meanwhile.
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT COALESCE(MAX({quote(column)}), 0) FROM {quote(table)}")
+        start = cursor.fetchone()[0] + 1
+        return list(range(start, start + count))
 
 
 def _insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from fanarchive.search import counters
 from fanarchive.search.engine import find_works
-from fanarchive.search.filters import CHECKBOX_GROUPS, LANGUAGES, SORTS, FilterCriteria
+from fanarchive.search.filters import CHECKBOX_GROUPS, LANGUAGES, SORTS, FilterCriteria, is_number
 from fanarchive.search.results import with_blurb_data
 from fanarchive.tags.counts import fandom_work_counts
 from fanarchive.works.models import Chapter, Series, Work
@@ -129,8 +130,12 @@ def get_visible_work(request: HttpRequest, work_id: int) -> Work:
 
 @require_GET
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
-    """A work: whole if it has one chapter or ``?view_full_work=1``, else its first chapter."""
+    """A work: whole if it has one chapter or ``?view_full_work=1``, else its first chapter.
+
+    Opening a work counts a hit; moving between its chapters does not.
+    """
     work = get_visible_work(request, work_id)
+    counters.count("hits", work.pk)
     if request.GET.get("view_full_work") in {"1", "true"} or work.chapters.filter(posted=True).count() <= 1:
         return render_work(request, work, None)
     first = work.chapters.filter(posted=True).order_by("position").first()
@@ -150,7 +155,7 @@ def chapter_jump(request: HttpRequest, work_id: int) -> HttpResponse:
     """Target of the chapter index menu: go to the chosen chapter (works without JS)."""
     work = get_visible_work(request, work_id)
     position = request.GET.get("chapter", "")
-    if position.isdigit() and work.chapters.filter(posted=True, position=int(position)).exists():
+    if is_number(position) and work.chapters.filter(posted=True, position=int(position)).exists():
         return redirect("works:chapter", work.pk, int(position))
     return redirect(work)
 

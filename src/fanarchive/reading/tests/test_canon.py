@@ -142,3 +142,19 @@ def test_load_canon_from_a_directory(tmp_path: Path) -> None:
     (tmp_path / "broken.json").write_text("{", encoding="utf-8")
     with pytest.raises(CanonDataError, match="broken.json"):
         load_canon_from(tmp_path)
+
+
+@pytest.mark.parametrize("entry", [{"character": "No Fandom"}, {"fandom": BUFFY, "aliases": "Mags"},
+                                   {"fandom": BUFFY, "character": "X", "gender": "q"}])
+def test_bad_extra_entries_are_a_clear_error(entry) -> None:
+    with pytest.raises(CanonDataError, match="extra canon entry"):
+        load_canon().with_extra([entry])
+
+
+def test_relationship_tags_may_drop_disambiguators() -> None:
+    data = minimal(characters=[{"name": "Ada Quill (Lighthouse Keepers)", "aliases": ["Ada"], "gender": "f", "weak": []},
+                               {"name": "Tomas Reed", "aliases": [], "gender": "m", "weak": []}])
+    fandom = fandom_from_data(data)
+    assert fandom.character("Ada Quill").name == "Ada Quill (Lighthouse Keepers)"
+    assert [other for other, _ in fandom.partners("Tomas Reed")] == ["Ada Quill (Lighthouse Keepers)"]
+    assert [other for other, _ in fandom.partners("Ada Quill (Lighthouse Keepers)")] == ["Tomas Reed"]

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-CANON_DIR = Path(__file__).resolve().parents[1] / "canon"
+from fanarchive.reading.canon import CANON_DIR, normalise_label
 
 AO3_MEDIA = {
     "Anime & Manga",
@@ -40,10 +40,11 @@ REQUIRED_KEYS = {
     "relationships": list,
     "timeline": list,
 }
-OPTIONAL_KEYS = {"partial": bool}
+# "events" may sit inline instead of in canon/details/ (see fanarchive.reading.canon).
+OPTIONAL_KEYS = {"partial": bool, "events": list}
 CHARACTER_KEYS = {"name": str, "aliases": list, "gender": str, "weak": list}
 GENDERS = {"m", "f", ""}
-RELATIONSHIP_TYPES = {"/": "romantic", "&": "platonic"}
+RELATIONSHIP_TYPES = {"/": "romantic", " & ": "platonic"}
 # Relationship members that are not characters of the fandom.
 GENERIC_MEMBERS = {
     "Original Character(s)",
@@ -76,7 +77,7 @@ def relationship_members(name: str) -> tuple[str, list[str]]:
     """Split ``A/B`` or ``A & B`` into its separator and members."""
     if "/" in name and " & " in name:
         raise AssertionError(f"relationship {name!r} mixes '/' and '&'")
-    separator = "/" if "/" in name else "&"
+    separator = "/" if "/" in name else " & "
     return separator, [member.strip() for member in name.split(separator)]
 
 
@@ -92,6 +93,14 @@ def member_names(characters: list[dict[str, Any]]) -> set[str]:
         names.add(character["name"])
         names.add(DISAMBIGUATOR.sub("", character["name"]))
     return names
+
+
+def bare_name_owners(characters: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Character name without its disambiguator → the characters that have it."""
+    owners: dict[str, list[str]] = {}
+    for character in characters:
+        owners.setdefault(DISAMBIGUATOR.sub("", character["name"]), []).append(character["name"])
+    return owners
 
 
 def test_canon_folder_has_files() -> None:
@@ -174,19 +183,23 @@ def test_relationships(path: Path) -> None:
     relationships = data["relationships"]
     assert 10 <= len(relationships) <= 40, f"{path.name}: {len(relationships)} relationships"
     known = member_names(data["characters"])
-    seen: set[str] = set()
+    bare = bare_name_owners(data["characters"])
+    seen: set[tuple[str, frozenset[str]]] = set()
     for relationship in relationships:
         assert set(relationship) == {"name", "type"}, f"{path.name}: {relationship!r}"
         name = relationship["name"]
-        assert name not in seen, f"{path.name}: duplicate relationship {name!r}"
-        seen.add(name)
         separator, members = relationship_members(name)
+        key = (separator, frozenset(members))
+        assert key not in seen, f"{path.name}: {name!r} repeats a relationship (maybe in another order)"
+        seen.add(key)
         assert len(members) >= 2, f"{path.name}: {name!r} has fewer than two members"
         assert relationship["type"] == RELATIONSHIP_TYPES[separator], (
             f"{path.name}: {name!r} is {relationship['type']} but uses {separator!r}"
         )
         unknown = [m for m in members if m not in known]
         assert not unknown, f"{path.name}: {name!r} names unknown characters {unknown}"
+        ambiguous = [m for m in members if len(bare.get(m, [])) > 1]
+        assert not ambiguous, f"{path.name}: {name!r} members {ambiguous} match several characters"
         assert len(set(members)) == len(members), f"{path.name}: {name!r} repeats a member"
 
 
@@ -230,10 +243,15 @@ def test_tv_episodes_in_order(path: Path) -> None:
 
 
 def test_fandom_names_and_aliases_are_unique_across_files() -> None:
-    """A fandom tag must resolve to exactly one canon file."""
+    """A fandom tag must resolve to exactly one canon file.
+
+    Labels are compared the way the loader looks them up (normalised, and
+    with the fandom's "(TV)"-style disambiguator dropped).
+    """
     owner: dict[str, str] = {}
     for path in CANON_FILES:
         data = load(path)
-        for key in {label.casefold() for label in (data["fandom"], *data["aliases"])}:
+        labels = (data["fandom"], DISAMBIGUATOR.sub("", data["fandom"]), *data["aliases"])
+        for key in {normalise_label(label) for label in labels}:
             assert key not in owner, f"{key!r} claimed by {owner[key]} and {path.name}"
             owner[key] = path.name

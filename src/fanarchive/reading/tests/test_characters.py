@@ -222,3 +222,11 @@ def test_seed_narration(seed) -> None:
 def test_seed_speech_is_counted(seed) -> None:
     spike = next(c for c in seed.characters if c.name == "Spike")
     assert spike.quotes >= 10 and spike.words_spoken > spike.quotes
+
+
+def test_empty_and_odd_input_reads_as_nothing_found() -> None:
+    reading = story("", "\"", "“your honey", "...", fandoms=[BUFFY], notes=["Set after \"\".", "season 99"])
+    found = characters(reading)
+    assert found == {}
+    assert (reading.narration.person, reading.narration.tense) == ("unknown", "unknown")
+    assert build_cast(reading, load_canon()).names["Buffy"] == "Buffy Summers"  # the declared fandom's cast

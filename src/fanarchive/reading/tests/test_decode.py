@@ -75,6 +75,7 @@ def test_cyrillic_windows_1251_is_detected():
         (b"\x89PNG\r\n\x1a\n\x00\x00", "binary (PNG image?)"),
         (b"abc\x00def\x00\x01\x02ghi", "binary"),
         (bytes(range(1, 9)) * 50 + b"some text", "binary"),
+        (b"ok " + b"\xff\xfe\xfd" * 40, "binary"),
     ],
 )
 def test_unreadable_input_is_refused_with_a_clear_message(data, message):

@@ -120,12 +120,26 @@ def test_unbalanced_marks_never_crash():
         assert 0 <= quote.start <= quote.end <= len(paragraphs[quote.paragraph])
 
 
-def test_hundred_thousand_quote_marks_finish(cast):
-    paragraph = '"a" ' * 50_000
-    quotes = attribute_paragraphs([paragraph], cast)
-    assert len(quotes) == 50_000
-    single = "'b' " * 50_000
-    assert len(find_quotations([single])) == 50_000
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ('"a" ' * 50_000, 50_000),  # 100,000 marks, quotes back to back
+        ('"a" x ' * 10_000, 10_000),  # one long turn with narration between quotes
+        ('"a, Spike," he said. ' * 10_000, 10_000),  # attributions and vocatives
+        ('" ' * 20_000, 10_000),  # bare marks
+        ("'b' " * 10_000, 10_000),  # single marks
+        ("'em " * 10_000, 0),  # elisions only
+    ],
+)
+def test_paragraphs_with_many_marks_finish(cast, paragraph, expected):
+    """Attribution is linear: these would take minutes if any step were quadratic."""
+    assert len(attribute_paragraphs([paragraph], cast)) == expected
+
+
+def test_thousands_of_unattributed_paragraphs_finish(cast):
+    paragraphs = ['"Hi," said Buffy.', '"Hello," said Giles.'] + ['"Yes."'] * 10_000
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert quotes[-1].speaker in ("Buffy Summers", "Rupert Giles")
 
 
 # ---------------------------------------------------------------- explicit attribution

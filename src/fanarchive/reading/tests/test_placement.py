@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fanarchive.reading.canon import load_canon
+from fanarchive.reading.canon import fandom_from_data, load_canon
 from fanarchive.reading.characters import find_characters
 from fanarchive.reading.placement import explicit_placement, place_in_canon
 from fanarchive.reading.tests.builders import seed_reading, story
@@ -34,12 +34,16 @@ def codes(placement) -> tuple[str | None, str | None]:
     ("This is set during S05E16.", "5x15", "5x17", 5),
     ("Set in 5x16, the worst day.", "5x15", "5x17", 5),
     ("Set in season 5 episode 16.", "5x15", "5x17", 5),
+    ("Set during 5.16 \"The Body\".", "5x15", "5x17", 5),
     ("Set during season 4.", "3x22", "5x01", 4),
     ("Spoilers for The Gift.", "5x22", None, None),
     ("Pre-series: Buffy in LA.", None, "1x01", None),
     ("Set after Becoming.", "2x22", None, None),
     ("Set after 'becoming part 1' but before 'Becoming Part Two'.", "2x21", "2x22", 2),
     ("Set before season 2.", None, "2x01", None),
+    ("Set between seasons 2 and 3.", "2x22", "3x01", None),
+    ("Set during seasons two to three.", "1x12", "4x01", None),
+    ("Set in the fourth season.", "3x22", "5x01", 4),
     ("Set between \"WHAT'S MY LINE part 2\" and Ted.", "2x10", "2x11", 2),
 ])
 def test_author_statements(note: str, after: str | None, before: str | None, season: int | None) -> None:
@@ -137,3 +141,21 @@ def test_seed_placement_can_be_inferred_from_the_story_alone() -> None:
     placement = reading.placement
     assert placement.kind == "inferred"
     assert (placement.after.code, placement.before.code, placement.season) == ("2x14", "2x22", 2)
+
+
+def test_long_titles_are_found_by_their_short_forms() -> None:
+    """Book series share a prefix ("Harry Potter and the …"); fans drop it, or the part before a colon."""
+    data = {"fandom": "Keeper Books", "aliases": [], "media": "Books & Literature", "meta": [], "terms": [],
+            "characters": [], "relationships": [],
+            "timeline": [{"code": f"Book {i + 1}", "title": t} for i, t in enumerate([
+                "The Keeper and the Silent Tide", "The Keeper and the Broken Lamp",
+                "The Keeper and the Last Harbour", "Keeper Tales: Winter Crossing"])]}
+    fandom = fandom_from_data(data)
+
+    def after(note: str) -> str | None:
+        found = explicit_placement(story("x", notes=[note]), fandom)
+        return found.after.code if found and found.after else None
+
+    assert after("Set after Broken Lamp.") == "Book 2"
+    assert after("Set after \"Winter Crossing\".") == "Book 4"
+    assert after("Set after book 3.") == "Book 3"

@@ -26,9 +26,9 @@ _PIECES = st.sampled_from(
 fan_text = st.lists(st.one_of(_PIECES, st.text(max_size=20)), max_size=60).map("".join)
 
 
-def check(source, filename=None) -> None:
+def check(source, filename=None, depth="structure") -> None:
     try:
-        reading = read(source, filename=filename, depth="structure")
+        reading = read(source, filename=filename, depth=depth)
     except ReaderError as error:
         assert str(error)  # a message for people, never empty
         return
@@ -56,26 +56,34 @@ def test_any_bytes(data, filename):
     check(data, filename)
 
 
+PATHOLOGICAL = [
+    pytest.param("word " * 100_000, id="one-500k-line"),
+    pytest.param('"' * 20_000, id="quote-marks"),
+    pytest.param('"a' * 10_000, id="alternating-quotes"),
+    pytest.param("*" * 50_000, id="asterisks"),
+    pytest.param("A/N:" * 10_000, id="labels"),
+    pytest.param("\n" * 50_000 + "x", id="newlines"),
+    pytest.param("Chapter 1\n" * 5_000 + "x", id="headings"),
+    pytest.param("<" * 30_000, id="angles"),
+    pytest.param("<b>" * 3_000 + "deep" + "</b>" * 3_000, id="nested-inline"),
+    pytest.param(" " * 100_000 + "a", id="spaces"),
+    pytest.param("a" + " " * 100_000 + "/" + " " * 100_000, id="label-spaces"),
+    pytest.param("!" * 100_000 + "a", id="punctuation-token"),
+    pytest.param("A/N: " + "!" * 100_000 + "a\n\nStory.", id="exclaiming-note"),
+    pytest.param("Pairing: a" + " " * 100_000 + "b, c\n\nStory.", id="spaced-list"),
+    pytest.param("Rated: T - " + "[" * 50_000 + "\n\nStory.", id="ffnet-brackets"),
+]
+
+
 @pytest.mark.parametrize("filename", FORMATS)
-@pytest.mark.parametrize(
-    "source",
-    [
-        pytest.param("word " * 100_000, id="one-500k-line"),
-        pytest.param('"' * 20_000, id="quote-marks"),
-        pytest.param('"a' * 10_000, id="alternating-quotes"),
-        pytest.param("*" * 50_000, id="asterisks"),
-        pytest.param("A/N:" * 10_000, id="labels"),
-        pytest.param("\n" * 50_000 + "x", id="newlines"),
-        pytest.param("Chapter 1\n" * 5_000 + "x", id="headings"),
-        pytest.param("<" * 30_000, id="angles"),
-        pytest.param("<b>" * 3_000 + "deep" + "</b>" * 3_000, id="nested-inline"),
-        pytest.param(" " * 100_000 + "a", id="spaces"),
-        pytest.param("a" + " " * 100_000 + "/" + " " * 100_000, id="label-spaces"),
-        pytest.param("!" * 100_000 + "a", id="punctuation-token"),
-    ],
-)
+@pytest.mark.parametrize("source", PATHOLOGICAL)
 def test_pathological_inputs_finish(source, filename):
     check(source, filename)
+
+
+@pytest.mark.parametrize("source", PATHOLOGICAL)
+def test_pathological_inputs_finish_full_reading(source):
+    check(source[:10_000], depth="full")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -159,6 +159,20 @@ def test_ffnet_style_multichapter_text():
     assert reading.word_count == story_words and "beta" not in " ".join(p.text for p in first.paragraphs)
 
 
+def test_fanfiction_net_story_line():
+    text = (
+        "Ghosts of Sunnydale\nBy QuietStacks\n\n"
+        "Rated: Fiction T - English - Hurt/Comfort/Romance - [Buffy S., Spike] Willow R. - Chapters: 3 - "
+        "Words: 5,234 - Published: 5/2/2010 - Complete\n\n"
+        "The lights went out.\n"
+    )
+    front = structure_of(text).front
+    assert (front.title, front.author, front.rating, front.language) == ("Ghosts of Sunnydale", "QuietStacks", "T", "English")
+    assert front.freeforms == ["Hurt/Comfort", "Romance"]
+    assert front.relationships == ["Buffy S./Spike"]
+    assert front.characters == ["Buffy S.", "Spike", "Willow R."]
+
+
 def test_one_paragraph_per_line_text():
     text = (
         "Rating: K+\n"
@@ -246,6 +260,18 @@ def test_front_matter_labels(line, field, expected):
     assert reading.chapters[0].paragraphs[0].text == "The story starts here and goes on."
 
 
+def test_unlabelled_disclaimer_and_notes_before_the_story():
+    text = (
+        "Buffy belongs to Joss Whedon, not me.\n\n"
+        "My first fic, please enjoy!\n\n"
+        "Dawn counted the steps twice.\n"
+    )
+    reading = structure_of(text)
+    assert reading.front.disclaimer == "Buffy belongs to Joss Whedon, not me."
+    assert reading.front.notes == ["My first fic, please enjoy!"]
+    assert reading.chapters[0].paragraphs[0].text == "Dawn counted the steps twice."
+
+
 def test_unlabelled_opening_story_paragraph_is_not_taken_as_a_note():
     text = "Disclaimer: not mine.\n\nThe wind came off the ocean, cold and sour.\n\nShe walked on.\n"
     reading = structure_of(text)
@@ -314,6 +340,19 @@ def test_markdown_work():
     assert second.paragraphs[0].text.startswith("The café had one table")
     assert "<em>two</em>" in second.paragraphs[0].html
     assert not second.paragraphs[0].scene_break_before  # a break right after a heading is no break
+
+
+@pytest.mark.parametrize("rule", ["* * *", "***", "---", "___", "~~~", "*", "+", "-", "oOo", "-o-", "#", "§"])
+def test_markdown_scene_breaks(rule):
+    reading = structure_of(f"One.\n\n{rule}\n\nTwo.\n", filename="w.md")
+    assert [(p.text, p.scene_break_before) for p in reading.chapters[0].paragraphs] == [
+        ("One.", False), ("Two.", True)
+    ]
+
+
+def test_markdown_bare_numbers_are_chapters_not_lists():
+    reading = structure_of("1.\n\nOne.\n\n2.\n\nTwo.\n", filename="w.md")
+    assert [[p.text for p in c.paragraphs] for c in reading.chapters] == [["One."], ["Two."]]
 
 
 def test_markdown_raw_html_is_escaped():

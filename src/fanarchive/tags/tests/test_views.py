@@ -91,3 +91,16 @@ def test_fandom_index_groups_by_media_with_letters_and_counts(client):
     assert re.search(r'<h3 class="letter" id="[^"]+">S</h3>', tv_section)
     uncategorized = html[html.index(">Uncategorized Fandoms</h2>") :]
     assert re.search(r'A Loose Fandom</a> <span class="count">\(1\)</span>', uncategorized)
+
+
+def test_unwrangled_tag_page_says_so_and_lists_only_its_own_works(client):
+    create_work("Exact", tags=["coffee shop au"])
+    create_work("Other", tags=["Coffee Shops"])
+    html = get_html(client, "/tags/Coffee%20Shop%20AU/")
+    assert "not been wrangled" in html
+    assert blurb_titles(html) == {"Exact"}
+
+
+def test_autocomplete_ignores_an_unknown_type(client):
+    create_tag("Fluff", TagType.FREEFORM)
+    assert client.get("/tags/autocomplete", {"term": "flu", "type": "nonsense"}).json() == ["Fluff"]

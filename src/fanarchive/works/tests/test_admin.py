@@ -43,3 +43,14 @@ def test_saving_a_work_in_the_admin_sanitizes_html_and_recounts_words(client):
     assert "onerror" not in chapter.body and "alert(2)" not in chapter.body
     assert "three new words" in chapter.body
     assert work.word_count == 3 == chapter.word_count
+
+
+@pytest.mark.parametrize("model", ["works/work", "works/series", "people/pseud", "tags/tag"])
+def test_admin_list_add_and_change_pages_render(client, model):
+    client.force_login(User.objects.create_superuser("editor", password="x-secret-123"))
+    work = create_work("Listed", tags=["Fluff"], creators=["Some Pseud"])
+    assert client.get(f"/admin/{model}/").status_code == 200
+    assert client.get(f"/admin/{model}/add/").status_code == 200
+    if model == "works/work":
+        html = client.get(f"/admin/works/work/{work.pk}/change/").content.decode()
+        assert "Once upon a time." in html and "Fluff" in html

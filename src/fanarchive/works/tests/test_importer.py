@@ -171,8 +171,9 @@ def test_hostile_markup_is_sanitized(tmp_path, name, content):
 
 
 def test_latin1_and_invalid_utf8_files_still_import(tmp_path):
-    latin = write_work_file(tmp_path, "latin.txt", "Title: Café Noir\n\nShe ordered a café crème and waited.\n".encode("latin-1"))
-    broken = write_work_file(tmp_path, "broken.txt", b"Title: Broken Bytes\n\nA story \xff\xfe with bad bytes in it.\n")
+    latin_text = "Title: Café Noir\n\nShe ordered a café crème and waited.\n"
+    latin = write_work_file(tmp_path, "latin.txt", latin_text.encode("latin-1"))
+    broken = write_work_file(tmp_path, "broken.txt", b"Title: Broken Bytes\n\nA story \xff\xfe with bad bytes.\n")
     assert import_file(latin).title == "Café Noir"
     assert "story" in import_file(broken).chapters.get().body
 
@@ -229,3 +230,8 @@ def test_title_falls_back_to_the_file_name(tmp_path):
     work = import_file(write_work_file(tmp_path, "07_the_long-night.txt", "It was a long night, and nobody slept.\n"))
     assert work.title == "The Long Night"
     assert [p.name for p in work.creators.all()] == ["Anonymous"]
+
+
+@pytest.mark.parametrize("declared,code", [("English", "en"), ("fr", "fr"), ("Español", "es"), ("Klingon", "en")])
+def test_declared_language_becomes_a_code(declared, code):
+    assert importer.language_code(declared) == code

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from fanarchive.search import counters
 from fanarchive.tags.models import TagType
 from fanarchive.works.tests.factories import create_series, create_tag, create_work
 
@@ -53,7 +54,7 @@ def test_works_index_filters_from_the_query_string_and_keeps_the_state(client):
 def test_works_index_shows_notices_for_ignored_values_not_errors(client):
     create_work("Anything")
     html = page(client, "/works/?page=abc&words_from=many&sort=sideways&updated_since=soon&tag=Missing Tag")
-    assert "is not a page number" in html and "is not a whole number" in html
+    assert "is not a page number" in html and "is not a word count" in html
     assert "No tag named “Missing Tag”" in html
     assert blurb_titles(html) == []
 
@@ -89,6 +90,19 @@ def test_blurb_shows_required_tags_as_text_and_stats(client):
     assert 'href="/tags/Fandom%20X/"' in html
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/works/?tag=a%00b", "/works/?fandom=%00&exclude=%01", "/works/?words_from=99999999999999999999999",
+        "/works/?page=99999999999999999999999", "/works/?page=%C2%B2&words_to=%C2%B2",
+        "/tags/a%00b/", "/tags/autocomplete?term=a%00", "/people/a%00b/",
+    ],
+)  # fmt: skip
+def test_hostile_parameters_never_cause_a_server_error(client, url):
+    create_work("Anything", tags=["Fluff"])
+    assert client.get(url).status_code in {200, 404}
+
+
 def test_search_alias_redirects_to_the_works_filter(client):
     response = client.get("/search/?q=tea&tag=Fluff")
     assert response.status_code == 302 and response["Location"] == "/works/?q=tea&tag=Fluff"
@@ -118,6 +132,14 @@ def test_multi_chapter_work_opens_on_its_first_chapter(client, three_chapters):
     assert '<aside class="disclaimer"' in html and "Not mine." in html
 
 
+def test_opening_a_work_counts_a_hit_but_changing_chapter_does_not(client, three_chapters, monkeypatch):
+    monkeypatch.setattr(counters, "redis_client", lambda: None)  # write straight to the row
+    page(client, three_chapters.get_absolute_url())
+    page(client, reverse("works:chapter", args=[three_chapters.pk, 2]))
+    three_chapters.refresh_from_db()
+    assert three_chapters.hits == 1
+
+
 def test_middle_and_last_chapters_link_both_ways_and_end_notes_come_last(client, three_chapters):
     middle = page(client, reverse("works:chapter", args=[three_chapters.pk, 2]))
     assert "Middle words." in middle and "First words." not in middle
@@ -130,7 +152,8 @@ def test_middle_and_last_chapters_link_both_ways_and_end_notes_come_last(client,
 
 def test_full_work_view_shows_every_chapter_in_order(client, three_chapters):
     html = page(client, three_chapters.get_absolute_url() + "?view_full_work=1")
-    positions = [html.index(text) for text in ("Beginning note.", "First words.", "Middle words.", "Last words.", "Closing note.")]
+    in_order = ("Beginning note.", "First words.", "Middle words.", "Last words.", "Closing note.")
+    positions = [html.index(text) for text in in_order]
     assert positions == sorted(positions)
     assert 'id="workskin"' in html
 
@@ -139,6 +162,7 @@ def test_chapter_menu_jumps_without_javascript(client, three_chapters):
     url = reverse("works:chapter_jump", args=[three_chapters.pk])
     assert client.get(url + "?chapter=3")["Location"] == reverse("works:chapter", args=[three_chapters.pk, 3])
     assert client.get(url + "?chapter=99")["Location"] == three_chapters.get_absolute_url()
+    assert client.get(url + "?chapter=%C2%B2")["Location"] == three_chapters.get_absolute_url()
 
 
 def test_single_chapter_work_has_no_chapter_navigation(client):

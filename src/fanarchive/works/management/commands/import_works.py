@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
                 continue
             progress = None
             if path.is_dir() and not quiet:
-                progress = lambda files, path=path: tqdm(files, desc=path.name, unit="work", file=sys.stderr)  # noqa: E731
+                progress = functools.partial(tqdm, desc=path.name, unit="work", file=sys.stderr)
             result = import_path(path, apply_suggestions=apply_suggestions, progress=progress)
             for failure in result.failures:
                 self.stderr.write(str(failure))

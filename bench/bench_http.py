@@ -1,0 +1,135 @@
+"""HTTP throughput with wrk against ``fanarchive serve --workers 2`` on 127.0.0.1.
+
+Uses the archive bench_filters.py built (run that first with the same
+``--works`` and ``--db``: it generates the corpus and the index file). Starts
+the server on a loopback port, then runs wrk (64 connections, ``--duration``
+seconds each) against:
+
+  work        one work page, over and over (hot: every query hits warm pages)
+  listing     one filtered listing (fandom + rating, by kudos): with Redis,
+              served from the listing cache after the first request
+  uncached    the same listing with a random word-count floor per request,
+              so neither cache helps: every request runs the filter
+
+and prints requests/s and latency percentiles. The server is stopped at the end.
+Needs wrk (Debian: apt-get install wrk).
+
+Usage: .venv/bin/python bench/bench_http.py --works 10000 --db sqlite [--duration 60] [--redis]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from scale_common import ROOT, archive_env, setup
+
+RANDOM_FLOOR = """
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", wrk.path .. "&words_from=" .. math.random(1, 20000))
+end
+"""
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (teammates may run servers on the usual ones)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"server did not answer at {url}")
+
+
+def run_wrk(url: str, connections: int, duration: int, script: str | None = None) -> str:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s", url]
+    if script:
+        command[1:1] = ["-s", script]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def summary(output: str) -> str:
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    latency = {p: re.search(rf"\s{p}%\s+([\d.]+\w+)", output) for p in ("50", "99")}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return (
+        f"{float(rate.group(1)):9.1f} req/s   p50 {latency['50'].group(1):>9}   p99 {latency['99'].group(1):>9}"
+        f"   non-2xx {errors.group(1) if errors else 0}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--works", type=int, default=10_000)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--duration", type=int, default=60, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--redis", action="store_true", help="serve with REDIS_URL=redis://127.0.0.1:6379/1")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+
+    setup(args.db, str(args.works))
+    from fanarchive.search.live import index_path
+    from fanarchive.works.models import Work
+
+    if not index_path().exists():
+        raise SystemExit("no index for this archive: run bench/bench_filters.py with the same --works/--db first")
+    work = Work.objects.filter(posted=True, restricted=False, chapter_count=1).order_by("-kudos_count").first()
+    from bench_filters import most_used
+
+    listing = "/works/?" + urllib.parse.urlencode(
+        {"fandom": most_used("fandom")[0], "rating": "Teen And Up Audiences", "sort": "kudos"}
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, **archive_env(args.db, str(args.works)), "FANARCHIVE_SECURE_COOKIES": "0"}
+    if args.redis:
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/1"
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/fanarchive"), "serve", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_until_up(f"{base}/works/{work.pk}/")
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(RANDOM_FLOOR)
+        print(
+            f"== bench_http: {args.works:,} works on {args.db}, redis {'on' if args.redis else 'off'}, "
+            f"{args.connections} connections, {args.duration}s each, 2 gunicorn workers =="
+        )
+        runs = [
+            ("work", f"{base}/works/{work.pk}/", None),
+            ("listing", f"{base}{listing}", None),
+            ("uncached", f"{base}{listing}", script.name),
+        ]
+        for label, url, lua in runs:
+            print(f"{label:<9} {summary(run_wrk(url, args.connections, args.duration, lua))}", flush=True)
+        os.unlink(script.name)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
