@@ -11,7 +11,10 @@ seconds each) against:
   uncached    the same listing with a random word-count floor per request,
               so neither cache helps: every request runs the filter
 
-and prints requests/s and latency percentiles. The server is stopped at the end.
+and prints requests/s and latency percentiles. Then it measures freshness:
+how long after a post, a synonym merge and a delete (written by this
+process) every server worker's listing shows the change. The server is
+stopped at the end.
 Needs wrk (Debian: apt-get install wrk).
 
 Usage: .venv/bin/python bench/bench_http.py --works 10000 --db sqlite [--duration 60] [--redis]
@@ -77,6 +80,54 @@ def summary(output: str) -> str:
     )
 
 
+def seconds_until(url: str, marker: str, present: bool, started: float, streak: int = 8) -> float:
+    """Seconds from ``started`` until ``streak`` requests in a row agree (both workers answer)."""
+    agreed_since, in_a_row = None, 0
+    while in_a_row < streak:
+        if time.monotonic() - started > 30:
+            return float("inf")
+        seen = marker in urllib.request.urlopen(url, timeout=10).read().decode()
+        if seen == present:
+            agreed_since = agreed_since or time.monotonic()
+            in_a_row += 1
+        else:
+            agreed_since, in_a_row = None, 0
+            time.sleep(0.05)
+    return agreed_since - started
+
+
+def freshness(base: str) -> dict[str, float]:
+    """How long a post, a wrangle and a delete take to show in every worker's listing."""
+    import uuid
+
+    from fanarchive.tags.models import Tag, TagType
+    from fanarchive.works.models import Work, WorkTag
+
+    label = uuid.uuid4().hex[:8]
+    canonical = Tag.objects.create(name=f"Fresh {label}", type=TagType.FREEFORM, canonical=True)
+    synonym = Tag.objects.create(name=f"Fresh synonym {label}", type=TagType.FREEFORM)
+    url = f"{base}/works/?" + urllib.parse.urlencode({"tag": canonical.name})
+    urllib.request.urlopen(url).read()
+    results = {}
+
+    started = time.monotonic()
+    posted = Work.objects.create(title=f"fresh {label}")
+    WorkTag.objects.create(work=posted, tag=canonical)
+    results["post"] = seconds_until(url, f'id="work_{posted.pk}"', True, started)
+
+    other = Work.objects.create(title=f"fresh other {label}")
+    WorkTag.objects.create(work=other, tag=synonym)
+    started = time.monotonic()
+    synonym.make_synonym_of(canonical)
+    results["wrangle"] = seconds_until(url, f'id="work_{other.pk}"', True, started)
+
+    started = time.monotonic()
+    posted.delete()
+    results["delete"] = seconds_until(url, f'id="work_{posted.pk}"', False, started)
+    other.delete()
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--works", type=int, default=10_000)
@@ -125,6 +176,8 @@ def main() -> int:
         for label, url, lua in runs:
             print(f"{label:<9} {summary(run_wrk(url, args.connections, args.duration, lua))}", flush=True)
         os.unlink(script.name)
+        delays = ", ".join(f"{event} {seconds:.2f}s" for event, seconds in freshness(base).items())
+        print(f"freshness (change -> shown by every worker, 8 requests in a row): {delays}")
     finally:
         server.terminate()
         server.wait(timeout=30)

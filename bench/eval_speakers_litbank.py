@@ -14,8 +14,9 @@ What happens:
    breaks, so they are guessed the way novels set dialogue: after a
    closed quotation, a sentence opening a new quotation, or a capitalised
    narration sentence that is not an attribution ("Spike asks."), starts a
-   new paragraph, and so does every sentence opening with a dialogue dash; a quotation after narration stays in its paragraph (an
-   action beat).  Gold labels are not consulted.
+   new paragraph, and so does every sentence opening with a dialogue dash;
+   a quotation after narration stays in its paragraph (an action beat).
+   Gold labels are not consulted.
 2. :func:`find_quotations` + :func:`attribute_paragraphs` run with a cast
    from :meth:`Cast.from_text` (no canon data for novels).
 3. Each gold quote is aligned to the predicted quote sharing most of its

@@ -180,6 +180,12 @@ class _Token:
         return self.text[:1].isupper() and not (len(self.text) > 1 and self.text.isupper())
 
 
+def _description_word(tok: _Token) -> bool:
+    """A word that can continue a description ("the old man"), not a verb or adverb."""
+    return tok.text[0].isalpha() and tok.low not in _NP_STOP and tok.low not in SAY_VERBS \
+        and not tok.low.endswith("ly")
+
+
 def _tokens(text: str, offset: int = 0) -> list[_Token]:
     return [_Token(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN_RE.finditer(text)]
 
@@ -250,8 +256,8 @@ class Cast:
                 for end in range(j, k, -1):
                     canon = self.canonical(" ".join(t.text for t in tokens[k:end]))
                     if canon is not None:
-                        title_free = k > i and tokens[k - 1].low in _TITLES and not (found and found[-1][1] == k)
-                        start = k - 1 if title_free else k
+                        titled = k > i and tokens[k - 1].low in _TITLES
+                        start = k - 1 if titled and not (found and found[-1][1] == k) else k
                         found.append((start, end, canon))
                         k = end
                         break
@@ -680,8 +686,7 @@ class _Attributor:
         family_word = i + 1 < len(toks) and toks[i + 1].low in _NOUN_GENDER
         if tok.low in _DETERMINERS and (tok.low not in ("his", "her") or family_word):
             j = i + 1
-            while j < len(toks) and j - i <= 3 and toks[j].text[0].isalpha() and toks[j].low not in _NP_STOP \
-                    and toks[j].low not in SAY_VERBS and not toks[j].low.endswith("ly"):
+            while j < len(toks) and j - i <= 3 and _description_word(toks[j]):
                 j += 1
             if j == i + 1:
                 return None
