@@ -64,7 +64,14 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=2000)
     args = parser.parse_args()
 
-    os.environ.setdefault("FANARCHIVE_DATA_DIR", tempfile.mkdtemp(prefix="fanarchive-bench-"))
+    with tempfile.TemporaryDirectory(prefix="fanarchive-bench-") as data_dir:
+        os.environ.setdefault("FANARCHIVE_DATA_DIR", data_dir)  # the SQLite archive, removed afterwards
+        run(args)
+    return 0
+
+
+def run(args: argparse.Namespace) -> None:
+    """Set Django up on the throwaway archive and print the figures."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fanarchive.settings")
     import django
 
@@ -97,7 +104,7 @@ def main() -> int:
             f"generate: {made.created} works in {seconds:.1f}s = {rate:,.0f} works/s "
             f"(1M works ≈ {1e6 / rate / 60:.1f} min at this rate)"
         )
-    return 0
+    connection.close()
 
 
 if __name__ == "__main__":

@@ -156,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "ok" if wps >= GOAL_FULL_WPS else "BELOW GOAL"
         print(f"full:      {words:,} words, {wps:,.0f} words/s (goal ≥ {GOAL_FULL_WPS:,}) {verdict}")
         for name, seconds in stage_seconds(data):
-            print(f"  stage {name}: {seconds:.2f} s ({words / max(seconds, 1e-9):,.0f} words/s)")
+            rate = f"{words / seconds:,.0f} words/s" if seconds >= 0.01 else "too fast to rate"
+            print(f"  stage {name}: {seconds:.2f} s ({rate})")
     else:
         print("full:      skipped (fanarchive.reading.analysis not present)")
 

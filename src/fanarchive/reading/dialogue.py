@@ -376,7 +376,8 @@ class QuoteSpan:
 
     ``start``/``end`` include the quote marks and are offsets in paragraph
     ``paragraph``; a quote that runs on lists the later paragraphs' pieces
-    in ``continuations`` as (paragraph, start, end).
+    in ``continuations`` as (paragraph, start, end).  ``text`` is the words
+    without the marks, pieces joined by newlines.
     """
 
     paragraph: int
@@ -563,6 +564,8 @@ _Region = tuple[int, int, QuoteSpan, bool]  # start, end, quote, continues an ea
 
 @dataclass
 class _Guess:
+    """A candidate speaker for a quote, with how it was found."""
+
     speaker: str
     method: str
     confidence: float
@@ -592,7 +595,7 @@ class _Attributor:
     def __init__(self, cast: Cast) -> None:
         self.cast = cast
         self.recent: deque[str] = deque(maxlen=self.RECENT)
-        self.speakers: list[str] = []  # speaker of each quoting paragraph of the conversation
+        self.speakers: list[str] = []  # speaker of each recent turn of the conversation
         self.last_addressee: str | None = None
         self.gap = 0
         self.total_mentions = 0

@@ -72,13 +72,14 @@ _NOTE_LIKE_RE = re.compile(
     r"this\s+(?:fic|ficlet|story|one-?shot|drabble|chapter|piece|work|is\s+set|takes\s+place)"
     r"|(?:it|this|story|fic)\s+(?:is|'s|was)\s+set|it's\s+set|takes\s+place"
     r"|fics?|fanfic\w*|ficlet|one-?shot|drabble|alternate\s+universe|canon\w*"
-    r"|I\s+(?:wrote|write|imagine|own|don't\s+own|do\s+not\s+own|was\s+inspired|hope)"
+    r"|I\s+(?:wrote\s+this|imagined?\s+this|don't\s+own|do\s+not\s+own|was\s+inspired)"
     r"|reviews?|reviewers?|beta(?:'d|ed|-read)?|feedback|kudos"
     r"|hope\s+you\s+(?:like|enjoy)|please\s+(?:review|enjoy|be\s+gentle)|let\s+me\s+know"
     r"|my\s+first\s+(?:fic|story|attempt)|enjoy(?=!)"
     r"|set\s+(?:between|after|before|during|post|pre|in\s+season)"
-    r"|spoilers?|season\s+\d+|episode\s+\d+|\d{1,2}[x.]\d{1,2}|s\d{1,2}e\d{1,2}"
-    r"|written\s+for|prompt|challenge|dedicated\s+to|interpretation|inspired\s+by"
+    r"|spoilers?|season\s+\d+|episode\s+\d+|\d{1,2}x\d{1,2}|s\d{1,2}e\d{1,2}"
+    r"|\d{1,2}\.\d{1,2}\s+[\"“](?=\w)"  # an episode code before its title: 2.14 "Innocence"
+    r"|written\s+for|dedicated\s+to|interpretation|inspired\s+by"
     r"|belongs?\s+to|no\s+profit|not\s+mine"
     r")\b",
     re.IGNORECASE,

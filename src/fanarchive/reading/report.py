@@ -36,14 +36,18 @@ def _heading(title: str) -> str:
     return f"{title}\n{'=' * len(title)}"
 
 
-def _wrap(text: str, indent: str = _INDENT) -> str:
-    """Wrap each paragraph of ``text`` under ``indent``."""
+def _wrap(text: str, indent: str = _INDENT, bullet: str = "") -> str:
+    """Wrap each paragraph of ``text`` under ``indent``; ``bullet`` marks the first line."""
     paragraphs = [" ".join(part.split()) for part in text.split("\n\n")]
-    return "\n".join(
-        textwrap.fill(paragraph, _WIDTH, initial_indent=indent, subsequent_indent=indent)
+    hanging = indent + " " * len(bullet)
+    lines = [
+        textwrap.fill(paragraph, _WIDTH, initial_indent=hanging, subsequent_indent=hanging, break_on_hyphens=False)
         for paragraph in paragraphs
         if paragraph
-    )
+    ]
+    if bullet and lines:
+        lines[0] = indent + bullet + lines[0][len(indent) + len(bullet):]
+    return "\n".join(lines)
 
 
 def _field(label: str, value: str | list[str]) -> str:
@@ -86,7 +90,7 @@ def _front_section(front: FrontMatter) -> str:
     ):
         if items:
             lines.append(f"{label}:")
-            lines.extend(_wrap(item, _INDENT + "- ").replace("\n" + _INDENT + "- ", "\n" + _INDENT + "  ") for item in items)
+            lines.extend(_wrap(item, bullet="- ") for item in items)
     if len(lines) == 1:
         lines.append("(none found)")
     return "\n".join(lines)

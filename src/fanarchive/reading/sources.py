@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
 from markdown_it import MarkdownIt
 
 from .model import ReaderError
@@ -259,7 +260,10 @@ _INLINE_KEEP = {"em": "em", "i": "em", "strong": "strong", "b": "strong", "u": "
 
 def html_blocks(text: str) -> list[Block]:
     """Blocks of an HTML document (AO3's download layout recognised)."""
-    soup = BeautifulSoup(text, "lxml")
+    with warnings.catch_warnings():  # bs4 warns when markup looks like a URL or XML; both are fine here
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(text, "lxml")
     try:
         if soup.find("dl", class_="tags") is not None or soup.find(id="preface") is not None:
             return _ao3_blocks(soup)

@@ -122,8 +122,10 @@ class Work(models.Model):
 class WorkTag(models.Model):
     """A tag on a work: the narrow table every filter reads."""
 
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="work_tags")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="work_tags")
+    # No single-column indexes: (work, tag) and (tag, work) below serve both
+    # directions, and at ~300M rows each extra index costs gigabytes and slows bulk loads.
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="work_tags", db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="work_tags", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["work", "tag"], name="worktag_unique")]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fanarchive.reading.dialogue import (
     NARRATOR,
@@ -112,6 +114,16 @@ def test_hyphens_inside_words_do_not_split_dash_dialogue():
     assert quotes_of(["— You—you're the bleeding white hats, — he said."]) == [
         "You—you're the bleeding white hats,"
     ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet="\"'“”‘’—– ,.?!aSpikeheBuffysaid\n:", max_size=60), max_size=6))
+def test_any_mix_of_marks_gives_quotes_inside_their_paragraphs(paragraphs):
+    cast = Cast(names={"Spike": "Spike", "Buffy": "Buffy"}, genders={"Spike": "m", "Buffy": "f"})
+    for quote in attribute_paragraphs(paragraphs, cast):
+        assert 0 <= quote.start <= quote.end <= len(paragraphs[quote.paragraph])
+        assert quote.method in ("explicit", "pronoun", "turn-taking", "context", "unknown")
+        assert (quote.speaker is None) == (quote.method == "unknown")
 
 
 def test_unbalanced_marks_never_crash():

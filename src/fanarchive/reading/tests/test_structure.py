@@ -272,11 +272,19 @@ def test_unlabelled_disclaimer_and_notes_before_the_story():
     assert reading.chapters[0].paragraphs[0].text == "Dawn counted the steps twice."
 
 
-def test_unlabelled_opening_story_paragraph_is_not_taken_as_a_note():
-    text = "Disclaimer: not mine.\n\nThe wind came off the ocean, cold and sour.\n\nShe walked on.\n"
-    reading = structure_of(text)
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "The wind came off the ocean, cold and sour.",
+        "I hope he calls tonight. I wrote him a note and left it on the fridge.",
+        "The ticket cost 3.50 and she was prompt for once.",
+        '"Is this the story you told Giles?" Willow asked.',
+    ],
+)
+def test_unlabelled_opening_story_paragraph_is_not_taken_as_a_note(opening):
+    reading = structure_of(f"Disclaimer: not mine.\n\n{opening}\n\nShe walked on.\n")
     assert reading.front.notes == []
-    assert reading.chapters[0].paragraphs[0].text == "The wind came off the ocean, cold and sour."
+    assert reading.chapters[0].paragraphs[0].text == opening
 
 
 def test_notes_only_input_is_kept_as_story_rather_than_lost():

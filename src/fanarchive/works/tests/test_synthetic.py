@@ -37,7 +37,7 @@ def test_generate_is_idempotent_and_extends():
     assert Work.objects.count() == 150
 
 
-def test_generate_is_deterministic_for_a_seed(django_db_blocker):
+def test_generate_is_deterministic_for_a_seed():
     generate(60, seed=9, batch_size=25)
     first = fingerprint()
     Work.objects.all().delete()
