@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fanarchive.reading.model import Quote, Reading
@@ -95,6 +95,9 @@ _HONORIFIC_GENDER = {
 }
 _TITLES = set(_HONORIFIC_GENDER) | {"dr", "doctor", "captain", "capt", "colonel", "col",
                                     "professor", "prof", "rev", "st", "saint", "general"}
+# Abbreviated titles as the word a description would use ("the doctor").
+_TITLE_WORDS = {"dr": "doctor", "capt": "captain", "col": "colonel", "prof": "professor",
+                "rev": "reverend", "gen": "general", "lt": "lieutenant"}
 _NOUN_GENDER = {
     **{w: "m" for w in "man boy gentleman father brother son husband uncle king lord "
        "fellow lad monk priest duke prince sir master youth squire nephew grandfather".split()},
@@ -164,20 +167,20 @@ def _norm_key(surface: str) -> str:
     return " ".join(key.replace(".", " ").split())
 
 
-@dataclass
 class _Token:
-    text: str
-    start: int
-    end: int
+    """A word or punctuation mark.
 
-    @property
-    def low(self) -> str:
-        return self.text.lower().rstrip(".")
+    ``low`` (lower case, no trailing period) and ``capitalised`` (starts
+    with a capital but is not shouted: "Spike", not "WILL") are computed
+    once per distinct word: tokens are shared through :func:`_tokens`' cache.
+    """
 
-    @property
-    def capitalised(self) -> bool:
-        """Starts with a capital but is not shouted ("Spike", not "WILL")."""
-        return self.text[:1].isupper() and not (len(self.text) > 1 and self.text.isupper())
+    __slots__ = ("text", "low", "capitalised")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.low = text.lower().rstrip(".")
+        self.capitalised = text[:1].isupper() and not (len(text) > 1 and text.isupper())
 
 
 def _description_word(tok: _Token) -> bool:
@@ -186,8 +189,23 @@ def _description_word(tok: _Token) -> bool:
         and not tok.low.endswith("ly")
 
 
-def _tokens(text: str, offset: int = 0) -> list[_Token]:
-    return [_Token(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN_RE.finditer(text)]
+_TOKEN_CACHE: dict[str, _Token] = {}
+_TOKEN_CACHE_SIZE = 100_000
+
+
+def _tokens(text: str) -> list[_Token]:
+    """The words and punctuation of ``text``, as shared immutable tokens."""
+    cache = _TOKEN_CACHE
+    words = _TOKEN_RE.findall(text)
+    if len(cache) > _TOKEN_CACHE_SIZE:
+        cache.clear()
+    out = []
+    for word in words:
+        token = cache.get(word)
+        if token is None:
+            token = cache[word] = _Token(word)
+        out.append(token)
+    return out
 
 
 def _name_runs(tokens: Sequence[_Token]) -> Iterable[tuple[int, int]]:
@@ -223,8 +241,10 @@ class Cast:
     epithets: dict[str, str] = field(default_factory=dict)
     narrator: str = NARRATOR
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
+    _gender_of: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        self._gender_of = {}
         self._lookup = {_norm_key(surface): canon for surface, canon in self.names.items()}
         for canon in self.names.values():
             self._lookup.setdefault(_norm_key(canon), canon)
@@ -236,6 +256,12 @@ class Cast:
 
     def gender(self, name: str) -> str:
         """``"m"``, ``"f"`` or ``""`` for a canonical name (or a description)."""
+        known = self._gender_of.get(name)
+        if known is None:
+            known = self._gender_of[name] = self._guess_gender(name)
+        return known
+
+    def _guess_gender(self, name: str) -> str:
         if name in self.genders:
             return self.genders[name]
         words = name.lower().replace(".", "").split()
@@ -270,7 +296,8 @@ class Cast:
         """Guess a cast from capitalised names when no canon data exists.
 
         A candidate is a run of capitalised words (with any title such as
-        "Mr.") seen at least twice, at least once not starting a sentence.
+        "Mr.") seen beside a say-verb ("said Elizabeth"), or seen at least
+        twice, at least once not starting a sentence.
         Shorter forms contained in exactly one longer name become its alias
         ("Bennet" → "Mr. Bennet" only if no "Mrs. Bennet").  Gender comes
         from titles, else from he/she pronouns in the words after mentions.
@@ -280,6 +307,7 @@ class Cast:
         mid_sentence: set[str] = set()
         display: dict[str, str] = {}
         pronouns: dict[str, Counter[str]] = {}
+        attributed: set[str] = set()  # seen speaking: "said Elizabeth", "Jo cried"
         for text in paragraph_texts:
             toks = _tokens(text)
             for i, j in _name_runs(toks):
@@ -299,9 +327,14 @@ class Cast:
                     mid_sentence.add(key)
                 if i > 0 and toks[i - 1].low in _NOT_BEFORE_PEOPLE:
                     after_preposition[key] += 1
+                if i > 0 and toks[i - 1].low in SAY_VERBS or j < len(toks) and toks[j].low in SAY_VERBS:
+                    attributed.add(key)
                 tally = pronouns.setdefault(key, Counter())
-                for t in toks[j:j + 12]:  # pronouns after the name, up to another name
-                    if t.capitalised and t.low not in _GENDER_PRONOUNS and t.text not in _NOT_NAMES:
+                if i > 0 and _inside_quote(toks, i):
+                    continue  # "Hulloa, Emma!" he said: that "he" is not Emma
+                for t in toks[j:j + 12]:  # pronouns after the name, up to another name or quote
+                    if t.capitalised and t.low not in _GENDER_PRONOUNS and t.text not in _NOT_NAMES \
+                            or t.text in _QUOTE_TOKENS:
                         break
                     if t.low in _GENDER_PRONOUNS:
                         tally[_GENDER_PRONOUNS[t.low]] += 1
@@ -309,24 +342,50 @@ class Cast:
             return len(key) > 1 and (key.split()[0].lower() in _TITLES
                                      or not _looks_like_place(key, counts[key], after_preposition[key]))
 
-        # Seen twice, and (unless titled or of several words) once mid-sentence.
-        keys = [k for k, c in counts.items() if c >= 2 and person_like(k)
-                and (k in mid_sentence or " " in k)]
+        # Seen speaking, or seen twice and (unless titled or of several
+        # words) once mid-sentence.
+        keys = [k for k, c in counts.items() if person_like(k) and (
+            k in attributed or c >= 2 and (k in mid_sentence or " " in k))]
         full_names = [k for k in counts if " " in k and person_like(k)]
-        canon_of = _merge_aliases(keys, full_names, counts)
+
+        def key_gender(key: str) -> str:
+            return _title_gender(key) or _gender_from_pronouns(pronouns.get(key, Counter()), least=1)
+
+        canon_of = _merge_aliases(keys, full_names, counts, key_gender)
         names = {display[k]: display[canon_of[k]] for k in keys}
         names.update({display[c]: display[c] for c in canon_of.values()})
         genders: dict[str, str] = {}
         for key in keys:
             canon = display[canon_of[key]]
-            first = key.split()[0].lower()
-            if first in _HONORIFIC_GENDER:
-                genders[canon] = _HONORIFIC_GENDER[first]
+            if _title_gender(key):
+                genders[canon] = _title_gender(key)
             elif canon not in genders or not genders[canon]:
                 tally = pronouns.get(canon_of[key], Counter()) + pronouns.get(key, Counter())
-                m, f = tally["m"], tally["f"]
-                genders[canon] = "m" if m > 1.5 * f and m >= 2 else "f" if f > 1.5 * m and f >= 2 else ""
+                genders[canon] = _gender_from_pronouns(tally)
         return cls(names=names, genders=genders)
+
+
+def _title_gender(key: str) -> str:
+    """Gender implied by a name's title ("Mrs. Bennet" → "f"), else ""."""
+    return _HONORIFIC_GENDER.get(key.split()[0].lower(), "")
+
+
+def _gender_from_pronouns(tally: Counter[str], least: int = 2) -> str:
+    """"m" or "f" when one kind of pronoun clearly dominates after a name's mentions."""
+    m, f = tally["m"], tally["f"]
+    return "m" if m > 1.5 * f and m >= least else "f" if f > 1.5 * m and f >= least else ""
+
+
+_QUOTE_TOKENS = frozenset('"“”')
+
+
+def _inside_quote(tokens: Sequence[_Token], i: int) -> bool:
+    """Whether token ``i`` is inside double quotes (counting marks before it)."""
+    inside = False
+    for tok in tokens[:i]:
+        if tok.text in _QUOTE_TOKENS:
+            inside = tok.text == "“" or tok.text == '"' and not inside
+    return inside
 
 
 def _looks_like_place(key: str, count: int, after_preposition: int) -> bool:
@@ -337,28 +396,47 @@ def _looks_like_place(key: str, count: int, after_preposition: int) -> bool:
     return key.endswith(_PLACE_WORDS) or 2 * after_preposition >= count
 
 
-def _merge_aliases(keys: list[str], full_names: list[str], counts: Counter[str]) -> dict[str, str]:
+def _merge_aliases(keys: list[str], full_names: list[str], counts: Counter[str],
+                   gender: Callable[[str], str]) -> dict[str, str]:
     """Map each name key to the key of the fuller name it abbreviates, if unambiguous.
 
     ``full_names`` are several-word names seen at least once ("Elizabeth
-    Bennet"), candidates for the canonical form of shorter keys.
+    Bennet"), candidates for the canonical form of shorter keys.  Genders
+    (from titles or pronouns) must not clash, and a titled form ("Mr.
+    Linden", "Uncle John") joins an untitled full name ("John Linden")
+    only when that name is known to be of the title's gender and no other
+    title shares the name, so that "Mrs. Bennet" beside "Mr. Bennet" never
+    becomes "Elizabeth Bennet".
     """
     def content(key: str) -> frozenset[str]:
         return frozenset(w for w in key.split() if w.lower() not in _TITLES)
 
-    def title_gender(key: str) -> str:
-        return _HONORIFIC_GENDER.get(key.split()[0].lower(), "")
+    titles: dict[frozenset[str], set[str]] = {}  # "Bennet" → {"mr", "mrs"}: a family name
+    for key in keys:
+        if _title_gender(key):
+            titles.setdefault(content(key), set()).add(key.split()[0].lower())
+
+    def compatible(key: str, other: str) -> bool:
+        mine, theirs = gender(key), gender(other)
+        if _title_gender(key) and not _title_gender(other):
+            return mine == theirs and len(titles[content(key)]) == 1
+        return not (mine and theirs and mine != theirs)
 
     canon_of = {}
+    key_set = set(keys)
     for key in keys:
         words = content(key)
         fuller = [
             other for other in dict.fromkeys([*keys, *full_names])
             if other != key and words and words <= content(other)
             and (len(content(other)) > len(words) or len(other) > len(key))
-            and (not title_gender(key) or title_gender(key) == title_gender(other))
+            and compatible(key, other)
         ]
-        # distinct people among the fuller names (by content words) must be one
+        # distinct people among the fuller names (by content words) must be
+        # one; names seen once ("Malachi Mulligan") only count if nothing else
+        # fits ("Mulligan" is the "Buck Mulligan" seen often)
+        frequent = [o for o in fuller if o in key_set]
+        fuller = frequent or fuller
         people = {content(o) for o in fuller}
         if fuller and len(people) == 1:
             canon_of[key] = max(fuller, key=lambda o: (counts[o], len(o)))
@@ -600,40 +678,49 @@ class _Attributor:
         self.gap = 0
         self.total_mentions = 0
         self.subjects: dict[str, tuple[str, int]] = {}  # gender → last subject named, when
+        self.latest_of_gender: dict[str, list[tuple[str, int]]] = {}  # see _mention
         self.cast_people = set(cast.names.values()) | set(cast.epithets.values())
         self.known = self.cast_people | {cast.narrator}
         self.made: dict[int, Quote] = {}  # id of a QuoteSpan → its Quote, for continuations
         self.described: dict[str, str] = {}  # descriptions that spoke ("old man") → speaker
+        self.title_holders: dict[str, set[str]] = {}  # "uncle" → characters called "Uncle …"
+        for surface, canon in cast.names.items():
+            words = surface.split()
+            if len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
+                title = words[0].lower().rstrip(".")
+                self.title_holders.setdefault(_TITLE_WORDS.get(title, title), set()).add(canon)
 
     # -- mentions
 
     def _mention(self, name: str) -> None:
         self.recent.append(name)
         self.total_mentions += 1
+        # the last few distinct names of each gender, newest last, with when
+        latest = self.latest_of_gender.setdefault(self.cast.gender(name), [])
+        latest[:] = [(n, w) for n, w in latest[-3:] if n != name]
+        latest.append((name, self.total_mentions))
 
     def resolve_pronoun(self, gender: str, avoid: str | None = None) -> str | None:
         """The most recently mentioned character of that gender (else of unknown gender).
 
         A sentence subject of that gender among the last six mentions wins
         over a later object ("Giles hands Xander the book. He …" is Giles).
+        Only the last :attr:`RECENT` mentions count.
         """
         subject, when = self.subjects.get(gender, ("", 0))
         if subject and subject != avoid and self.total_mentions - when < 6:
             return subject
-        fallback = None
-        for name in reversed(self.recent):
-            if name == avoid:
-                continue
-            g = self.cast.gender(name)
-            if g == gender:
-                return name
-            if not g and fallback is None and name in self.known and name != self.cast.narrator:
-                fallback = name
-        return fallback
+        horizon = self.total_mentions - self.RECENT
+        for wanted in (gender, ""):
+            for name, when in reversed(self.latest_of_gender.get(wanted, ())):
+                if when > horizon and name != avoid and (
+                        wanted or name in self.known and name != self.cast.narrator):
+                    return name
+        return None
 
-    def chunk(self, text: str, offset: int) -> _Chunk:
+    def chunk(self, text: str) -> _Chunk:
         """Tokenise narration, resolve its names and pronouns, update recency."""
-        tokens = _tokens(text, offset)
+        tokens = _tokens(text)
         found = self.cast.find_names(tokens)
         names = {i: j for i, j, _ in found}
         canon = {i: c for i, _, c in found}
@@ -702,7 +789,9 @@ class _Attributor:
     def description(self, phrase: Sequence[_Token], possessor: str | None) -> str:
         """Who a descriptive speaker ("the old man", "her mother") is.
 
-        A description seen before names the same person.  Family words
+        A description seen before names the same person.  A title held by
+        one character only names that character ("his uncle" → "Uncle
+        John", "the doctor" → "Dr. Archie").  Family words
         after "his"/"her" go to the one character of that gender sharing
         the possessor's surname ("his wife" of Mr. Bennet → Mrs. Bennet).
         Another gendered one ("the girl") is taken for the most recently
@@ -713,6 +802,9 @@ class _Attributor:
         if key in self.described:
             return self.described[key]
         gender = _NOUN_GENDER.get(phrase[-1].low, "")
+        holders = self.title_holders.get(key, ())
+        if len(holders) == 1:  # "his uncle" is Uncle John, "the doctor" Dr. Archie
+            return next(iter(holders))
         if phrase[0].low in ("his", "her"):
             relative = self._relative(possessor, gender)
             if relative:
@@ -803,18 +895,33 @@ class _Attributor:
                     begin = k + 1
                     break
         best = None
-        subject: tuple[str, str] | None = None
+        # the clause's subject: (speaker, method), or the index of a
+        # description ("The old lady … said") resolved only if it speaks
+        subject: tuple[str, str] | int | None = None
+        clause_start = begin
         for k in range(begin, len(toks)):
             tok = toks[k]
             if tok.text in _SENTENCE_END:
-                subject = None
-            elif k in ch.refs and (k in ch.names or tok.low in _SUBJECT_PRONOUNS):
-                if k not in ch.names or k == begin or subject is None or toks[k - 1].text in ",":
+                subject, clause_start = None, k + 1
+                continue
+            opens_clause = k == clause_start or toks[k - 1].text in ",;:" \
+                or toks[k - 1].low in _CLAUSE_OPENERS
+            if k in ch.refs and (k in ch.names or tok.low in _SUBJECT_PRONOUNS):
+                # "he", "she", "I" are always subjects; a name when it opens a clause
+                if k not in ch.names or subject is None or opens_clause:
                     subject = (ch.refs[k], "explicit" if k in ch.names else "pronoun")
-            elif subject and (tok.low in SAY_VERBS or tok.low in _GO_ON) and self._verb_at(toks, k):
-                if not (k > 0 and toks[k - 1].low in _NEGATIONS):
-                    best = _Guess(subject[0], subject[1], 0.85 if last_sentence_only else 0.75,
-                                  self._object_after(ch, k + 1))
+            elif opens_clause and subject is None and tok.low in _DETERMINERS:
+                subject = k
+            elif subject is not None and (tok.low in SAY_VERBS or tok.low in _GO_ON) \
+                    and self._verb_at(toks, k) and not (k > 0 and toks[k - 1].low in _NEGATIONS):
+                if isinstance(subject, int):
+                    found = self._subject_at(ch, subject)
+                    if found is None:
+                        subject = None
+                        continue
+                    subject = found[:2]
+                best = _Guess(subject[0], subject[1], 0.85 if last_sentence_only else 0.75,
+                              self._object_after(ch, k + 1))
         return best
 
     def beat_subjects(self, chunks: Sequence[_Chunk]) -> list[str]:
@@ -891,11 +998,11 @@ class _Attributor:
             if self.gap > self.CONVERSATION_GAP:
                 self.speakers.clear()
                 self.last_addressee = None
-            self.chunk(text, 0)
+            self.chunk(text)
             return []
         self.gap = 0
         bounds = [0, *(x for s, e, _, _ in regions for x in (s, e)), len(text)]
-        chunks = [self.chunk(text[bounds[2 * k]:bounds[2 * k + 1]], bounds[2 * k])
+        chunks = [self.chunk(text[bounds[2 * k]:bounds[2 * k + 1]])
                   for k in range(len(regions) + 1)]
         # Quotes back to back with no narration between are two turns ("A" "B").
         starts = [0] + [k for k in range(1, len(regions)) if not chunks[k].tokens]
@@ -1011,7 +1118,26 @@ def attribute_paragraphs(texts: Sequence[str], cast: Cast,
         quotes.extend(attributor.paragraph(text, regions[p], bool(scene_breaks and scene_breaks[p])))
     _fill_from_next_addressee(quotes)
     _name_the_unnamed(quotes, set(cast.names.values()))
+    _no_one_addresses_themself(quotes)
     return quotes
+
+
+def _no_one_addresses_themself(quotes: list[Quote], look_back: int = 4) -> None:
+    """A guessed speaker who is also the quote's addressee gives way to the other party.
+
+    ("Seven!" I answered. "Just a trifle more, Watson." — once the narrator
+    is known to be Watson, the second quote is the other man's.)  The other
+    party is the latest earlier speaker who is neither.  Explicit
+    attributions are left alone.
+    """
+    for k, quote in enumerate(quotes):
+        if quote.speaker is None or quote.speaker != quote.addressee or quote.method == "explicit":
+            continue
+        for other in reversed(quotes[max(0, k - look_back):k]):
+            if other.speaker and other.speaker != quote.speaker:
+                quote.speaker, quote.method = other.speaker, "turn-taking"
+                quote.confidence = min(quote.confidence, 0.5)
+                break
 
 
 def _name_the_unnamed(quotes: list[Quote], named: set[str]) -> None:

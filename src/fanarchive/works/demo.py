@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 
 from fanarchive.tags.graph import load_graph
-from fanarchive.works.importer import ImportResult, import_path, import_key
+from fanarchive.works.importer import ImportResult, import_key, import_path
 from fanarchive.works.models import Series, SeriesPart, Work
 
 DEMO_DIR = Path(__file__).with_name("demo")

@@ -220,9 +220,10 @@ def _store(reading: Reading, path: Path, apply_suggestions: float | None) -> Wor
     Chapter.objects.bulk_create(chapters)
     work.creators.set([_pseud(reading.front.author)])
 
-    tags = declared_tags(reading)
+    names = declared_tags(reading)
     if apply_suggestions is not None:
-        tags = _with_suggestions(tags, reading, apply_suggestions)
+        names = _with_suggestions(names, reading, apply_suggestions)
+    tags = resolve_tags(names)
     work.work_tags.all().delete()
     WorkTag.objects.bulk_create([WorkTag(work=work, tag=tag) for tag in _unique(tags)])
     refresh_works_count(old_tag_ids | {tag.pk for tag in tags})
@@ -320,8 +321,11 @@ def _pseud(name: str) -> Pseud:
 # --- tags ---------------------------------------------------------------------
 
 
-def declared_tags(reading: Reading) -> list[Tag]:
-    """The tags the author declared, as archive tags (created when new).
+TagName = tuple[str, str]  # (tag type, name as written)
+
+
+def declared_tags(reading: Reading) -> list[TagName]:
+    """The tags the author declared, as (type, name) pairs in archive terms.
 
     Rating, warnings and categories are mapped to the fixed tags; a work
     always gets a rating ("Not Rated" when none is recognised) and a warning
@@ -329,27 +333,27 @@ def declared_tags(reading: Reading) -> list[Tag]:
     categories the archive does not know become additional tags.
     """
     front = reading.front
-    tags = [tag_for(TagType.RATING, _RATING_ALIASES.get(tag_key(front.rating), NOT_RATED))]
+    tags = [(TagType.RATING, _RATING_ALIASES.get(tag_key(front.rating), NOT_RATED))]
     extra = []
     for tag_type, names in ((TagType.WARNING, front.warnings), (TagType.CATEGORY, front.categories)):
         for name in names:
             if fixed := _FIXED_ALIASES[tag_type].get(tag_key(name)):
-                tags.append(tag_for(tag_type, fixed))
+                tags.append((tag_type, fixed))
             elif name.strip():
                 extra.append(name)
-    if not any(tag.type == TagType.WARNING for tag in tags):
-        tags.append(tag_for(TagType.WARNING, NO_WARNINGS_CHOSEN))
+    if not any(tag_type == TagType.WARNING for tag_type, _ in tags):
+        tags.append((TagType.WARNING, NO_WARNINGS_CHOSEN))
     for tag_type, names in (
         (TagType.FANDOM, front.fandoms),
         (TagType.RELATIONSHIP, front.relationships),
         (TagType.CHARACTER, front.characters),
         (TagType.FREEFORM, [*front.freeforms, *extra]),
     ):
-        tags.extend(tag_for(tag_type, name) for name in names if name.strip())
+        tags.extend((tag_type, name) for name in names if name.strip())
     return tags
 
 
-def _with_suggestions(tags: list[Tag], reading: Reading, threshold: float) -> list[Tag]:
+def _with_suggestions(tags: list[TagName], reading: Reading, threshold: float) -> list[TagName]:
     """``tags`` plus the reader's undeclared suggestions at or above ``threshold``.
 
     A suggested rating or warning replaces the "Not Rated" / "Creator Chose
@@ -364,32 +368,44 @@ def _with_suggestions(tags: list[Tag], reading: Reading, threshold: float) -> li
         name = aliases.get(tag_key(suggestion.name)) if aliases else suggestion.name.strip()
         if not name:
             continue
-        if suggestion.type == TagType.RATING and any(t.type == TagType.RATING and t.name != NOT_RATED for t in chosen):
+        if suggestion.type == TagType.RATING and any(t == TagType.RATING and n != NOT_RATED for t, n in chosen):
             continue
         if placeholder := _PLACEHOLDERS.get(suggestion.type):
-            chosen = [t for t in chosen if not (t.type == suggestion.type and t.name == placeholder)]
-        chosen.append(tag_for(suggestion.type, name))
+            chosen = [pair for pair in chosen if pair != (suggestion.type, placeholder)]
+        chosen.append((suggestion.type, name))
     return chosen
 
 
-def tag_for(tag_type: str, name: str) -> Tag:
-    """The tag called ``name`` of ``tag_type``, created (unwrangled) if new.
+def resolve_tags(names: Iterable[TagName]) -> list[Tag]:
+    """The archive's tags for (type, name) pairs, unwrangled ones created when new.
 
     Names are matched ignoring case and spacing. Tag names are unique across
-    types, so when the name is taken by a tag of another type, the tag is
+    types, so when a name is taken by a tag of another type, the tag is
     "Name (Type)" instead ("Spike (Character)" beside freeform "Spike").
+    Existing tags are fetched in one query.
     """
-    name = " ".join(name.split())[:_TAG_NAME_MAX]
-    candidates = [name, f"{name[: _TAG_NAME_MAX - 20]} ({TagType(tag_type).label})"]
-    for candidate in candidates:
-        existing = Tag.objects.filter(key=tag_key(candidate)).first()
-        if existing is None:
-            if tag_type in _FIXED_ALIASES:
-                raise WorkImportError(f"the archive has no {tag_type} tag “{name}” (were migrations run?)")
-            return Tag.objects.create(name=candidate, type=tag_type)
-        if existing.type == tag_type:
-            return existing
-    raise WorkImportError(f"cannot create {tag_type} tag “{name}”: its names are taken by other tag types")
+    wanted = [(tag_type, " ".join(name.split())[:_TAG_NAME_MAX]) for tag_type, name in names]
+    candidates = {(tag_type, name): [name, _typed_name(tag_type, name)] for tag_type, name in wanted}
+    keys = {tag_key(c) for pair in candidates.values() for c in pair}
+    known = {tag.key: tag for tag in Tag.objects.filter(key__in=keys)}
+    tags = []
+    for tag_type, name in wanted:
+        for candidate in candidates[(tag_type, name)]:
+            tag = known.get(tag_key(candidate))
+            if tag is None:
+                if tag_type in _FIXED_ALIASES:
+                    raise WorkImportError(f"the archive has no {tag_type} tag “{name}” (were migrations run?)")
+                tag = known[tag_key(candidate)] = Tag.objects.create(name=candidate, type=tag_type)
+            if tag.type == tag_type:
+                tags.append(tag)
+                break
+        else:
+            raise WorkImportError(f"cannot create {tag_type} tag “{name}”: its names are taken by other tag types")
+    return tags
+
+
+def _typed_name(tag_type: str, name: str) -> str:
+    return f"{name[: _TAG_NAME_MAX - 20]} ({TagType(tag_type).label})"
 
 
 def _unique(tags: Iterable[Tag]) -> Iterator[Tag]:
