@@ -23,7 +23,7 @@ import argparse
 import random
 import time
 
-from scale_common import Timing, drop_pg_database, generate, max_rss_mb, ms, setup
+from scale_common import Timing, analyze, drop_pg_database, generate, max_rss_mb, ms, setup
 
 MEGA = "Bench Meta Tag"
 
@@ -163,6 +163,7 @@ def main() -> int:
     print(f"== bench_filters: {args.works:,} works on {connection.vendor} ==")
     print(f"generate: {generate(args.works):.1f}s")
     add_mega_tag(args.works)
+    analyze()
 
     rss_before = max_rss_mb()
     started = time.perf_counter()

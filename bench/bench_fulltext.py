@@ -22,7 +22,7 @@ import itertools
 import random
 import time
 
-from scale_common import Timing, drop_pg_database, max_rss_mb, ms, setup
+from scale_common import Timing, analyze, drop_pg_database, max_rss_mb, ms, setup
 
 SYLLABLES = ["ka", "lo", "mi", "ren", "sa", "tor", "vel", "an", "dra", "el", "fin", "gor", "is", "ul", "wen", "yth"]
 COMMON = "the and to of a she he was in that it her his with as had for on at but said not they be".split()
@@ -105,6 +105,7 @@ def main() -> int:
 
     print(f"== bench_fulltext: {args.works:,} works of ~{args.words:,} words on {connection.vendor} ==")
     print(f"corpus: {build_corpus(args.works, args.words):.1f}s (0 = reused), peak RSS {max_rss_mb():.0f} MB")
+    analyze()
     index = FilterIndex.build()
     index.save(index_path())
     IndexChange.objects.filter(id__lte=index.change_id).delete()

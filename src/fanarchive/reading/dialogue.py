@@ -737,6 +737,13 @@ class _Attributor:
             elif epithet:
                 refs[i], names[i] = epithet
                 self._mention(epithet[0])
+            elif tok.low == "the" and sentence_pos <= 1 and self._person_noun_end(tokens, i):
+                # "The woman did not answer. … she whispered": a described subject
+                end = self._person_noun_end(tokens, i)
+                ref = refs[i] = self.description(tokens[i:end], None)
+                names[i] = end
+                self._mention(ref)
+                self.subjects[self.cast.gender(ref)] = (ref, self.total_mentions)
             elif tok.low == "i" and tok.text == "I":
                 refs[i] = self.cast.narrator
             elif tok.low in _GENDER_PRONOUNS:
@@ -746,6 +753,16 @@ class _Attributor:
                     if tok.low in _SUBJECT_PRONOUNS:
                         self._mention(ref)
         return _Chunk(tokens, refs, names)
+
+    @staticmethod
+    def _person_noun_end(tokens: Sequence[_Token], i: int) -> int | None:
+        """End of "the [adjective] woman" at ``i``: a description of a gendered person."""
+        for j in range(i + 1, min(i + 4, len(tokens))):
+            if tokens[j].low in _NOUN_GENDER:
+                return j + 1
+            if not _description_word(tokens[j]) or tokens[j].capitalised:
+                return None
+        return None
 
     def _epithet(self, tokens: Sequence[_Token], i: int) -> tuple[str, int] | None:
         """(character, end index) for a description starting at token ``i``, if known."""
@@ -810,8 +827,11 @@ class _Attributor:
             if relative:
                 return relative
         elif gender:
+            # "the girl" may be a named girl, but not the one who just spoke
+            talking = set(self.speakers[-1:])
             for name in list(self.recent)[-15:][::-1]:
-                if name in self.cast_people and self.cast.gender(name) == gender:
+                if name in self.cast_people and self.cast.gender(name) == gender \
+                        and name not in talking:
                     return name
         det = "the" if phrase[0].low in ("a", "an", "this", "that") else phrase[0].low
         name = " ".join([det, *(t.text for t in phrase[1:])])

@@ -18,6 +18,7 @@ from typing import Literal
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag, XMLParsedAsHTMLWarning
 from markdown_it import MarkdownIt
 
+from .frontmatter import split_items
 from .model import ReaderError
 
 BlockKind = Literal["para", "heading", "break", "field"]
@@ -371,7 +372,8 @@ def _ao3_blocks(soup: BeautifulSoup) -> list[Block]:
             value = term.find_next_sibling("dd")
             if field_name and value is not None:
                 links = [link.get_text(" ", strip=True) for link in value.find_all("a")]
-                items = links or [value.get_text(" ", strip=True)]
+                # AO3 links each tag; a hand-made file may list them as plain text.
+                items = links or split_items(value.get_text(" ", strip=True))
                 blocks.append(Block("field", [], target=field_name, values=[item for item in items if item]))
     title = preface.find("h1")
     if title is not None:

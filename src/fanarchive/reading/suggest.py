@@ -15,11 +15,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .model import Character, Reading, Suggestion
 
@@ -73,13 +74,105 @@ def bare_name(name: str) -> str:
     return _DISAMBIGUATOR_RE.sub("", name).strip()
 
 
+@dataclass(frozen=True, eq=False)  # compared by identity: lexicons are cached
+class _Lexicon:
+    """A whole-word regex, with the words a sentence must hold for it to match there.
+
+    ``keys`` lists groups of lower-case words (a trailing ``*`` means any
+    word with that start); a sentence can only match when it holds a word of
+    every group. None when the terms give no such word (then every sentence
+    is tried). This lets :class:`_Text` run the regex on a few sentences
+    found through its word index instead of on the whole story.
+    """
+
+    pattern: re.Pattern[str]
+    keys: tuple[frozenset[str], ...] | None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text)
+
+    def findall(self, text: str) -> list[Any]:
+        return self.pattern.findall(text)
+
+
+_TOKEN_RE = re.compile(r"\w+")
+
+
+def _trigger(term: str) -> str | None:
+    """The word (lower-case, ``*``-ended when open) that any match of ``term`` starts with, if any."""
+    first = _TOKEN_RE.match(term)
+    if first is None:
+        return None
+    return first.group().lower() + ("*" if term[first.end():first.end() + 1] == "*" else "")
+
+
+def _triggers(terms: Iterable[str]) -> frozenset[str] | None:
+    """The words of :func:`_trigger` for each term; None when one term has none."""
+    keys = [_trigger(term) for term in terms]
+    return None if None in keys else frozenset(keys)
+
+
+@lru_cache(maxsize=512)
+def _lexicon(*terms: str, ignore_case: bool = True) -> _Lexicon:
+    """A whole-word regex for ``terms``; ``*`` ends a prefix ("kiss*").
+
+    Cached: the same terms (a fandom's, a character's aliases) compile once.
+    """
+    parts = []
+    for term in sorted(terms, key=len, reverse=True):
+        escaped = re.escape(term).replace(r"\*", r"\w*").replace(r"\ ", r"\s+").replace("'", "['’]")
+        parts.append(escaped)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.I if ignore_case else 0)
+    keys = _triggers(terms)
+    return _Lexicon(pattern, None if keys is None else (keys,))
+
+
+@dataclass
+class _Hits:
+    """How often a lexicon matched, and the sentences that matched most."""
+
+    count: int = 0
+    evidence: list[str] = field(default_factory=list)
+
+    def per_thousand(self, words: int) -> float:
+        """Matches per thousand words of story."""
+        return 1000.0 * self.count / max(words, 1)
+
+    @classmethod
+    def of(cls, matched: Iterable[tuple[int, str]]) -> _Hits:
+        """From (matches, sentence) pairs in reading order: the total and the densest sentences."""
+        matched = list(matched)
+        best = sorted(matched, key=lambda item: -item[0])[:_EVIDENCE_LINES]
+        return cls(sum(n for n, _ in matched), [_clip(s) for _, s in best])
+
+
+def _scan(pattern: re.Pattern[str] | _Lexicon, sentences: Iterable[str]) -> _Hits:
+    """Count ``pattern`` over ``sentences``, keeping the densest ones as evidence."""
+    counted = ((len(pattern.findall(sentence)), sentence) for sentence in sentences)
+    return _Hits.of((n, sentence) for n, sentence in counted if n)
+
+
+_NON_LETTER_BYTES = bytes(b for b in range(128) if not chr(b).isalpha())
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+
+
 @dataclass
 class _Text:
-    """The work cut into sentences: story paragraphs, and the author's own lines."""
+    """The work cut into sentences: story paragraphs, and the author's own lines.
+
+    Lexicons are counted through a word index (word → sentences holding it),
+    built once, so each lexicon's regex only runs on the sentences that hold
+    one of its words; the cost of a lexicon then grows with its matches, not
+    with the length of the story.
+    """
 
     paragraphs: list[list[str]]
     author_lines: list[str]
     words: int
+    _found: dict[_Lexicon, dict[int, int]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, reading: Reading) -> _Text:
@@ -101,9 +194,10 @@ class _Text:
         The lexicons are English: a story mostly in another script, or of a
         few dozen words, is not rated or warned from its text.
         """
-        letters = [ch for p in self.joined for ch in p if ch.isalpha()]
-        latin = sum(ch.isascii() for ch in letters)
-        return self.words >= 100 and latin >= 0.6 * max(len(letters), 1)
+        text = "".join(self.joined)
+        latin = len(text.encode("ascii", "ignore").translate(None, _NON_LETTER_BYTES))
+        other = sum(ch.isalpha() for run in _NON_ASCII_RE.findall(text) for ch in run)
+        return self.words >= 100 and latin >= 0.6 * max(latin + other, 1)
 
     @cached_property
     def sentences(self) -> list[str]:
@@ -111,41 +205,92 @@ class _Text:
         return [s for paragraph in self.paragraphs for s in paragraph]
 
     @cached_property
+    def paragraph_of(self) -> list[int]:
+        """The paragraph index of each sentence."""
+        return [i for i, paragraph in enumerate(self.paragraphs) for _ in paragraph]
+
+    @cached_property
     def joined(self) -> list[str]:
         """Each story paragraph as one string (for presence tests)."""
         return [" ".join(p) for p in self.paragraphs]
 
+    @cached_property
+    def _index(self) -> tuple[dict[str, list[int]], list[int]]:
+        """Lower-case word → the sentences holding it; and the sentences with non-ASCII words.
 
-def _lexicon(*terms: str, ignore_case: bool = True) -> re.Pattern[str]:
-    """A whole-word regex for ``terms``; ``*`` ends a prefix ("kiss*")."""
-    parts = []
-    for term in sorted(terms, key=len, reverse=True):
-        escaped = re.escape(term).replace(r"\*", r"\w*").replace(r"\ ", r"\s+").replace("'", "['’]")
-        parts.append(escaped)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.I if ignore_case else 0)
+        A non-ASCII word may match a term case-insensitively under another
+        spelling (re's case folding), so those few sentences are always tried.
+        """
+        postings: dict[str, list[int]] = {}
+        unusual = []
+        for i, sentence in enumerate(self.sentences):
+            lowered = sentence.lower()
+            words = set(_TOKEN_RE.findall(lowered))
+            if not lowered.isascii() and not all(word.isascii() for word in words):
+                unusual.append(i)
+            for word in words:
+                holders = postings.get(word)
+                if holders is None:
+                    postings[word] = [i]
+                else:
+                    holders.append(i)
+        return postings, unusual
 
+    @cached_property
+    def _vocabulary(self) -> list[str]:
+        """The indexed words, sorted (for words by their start)."""
+        return sorted(self._index[0])
 
-@dataclass
-class _Hits:
-    """How often a lexicon matched, and the sentences that matched most."""
+    def _holding(self, keys: frozenset[str]) -> set[int]:
+        """Sentences holding one of ``keys`` (or a non-ASCII word)."""
+        postings, unusual = self._index
+        found = set(unusual)
+        for key in keys:
+            if key.endswith("*"):
+                start = key[:-1]
+                vocabulary = self._vocabulary
+                for word in vocabulary[bisect_left(vocabulary, start):]:
+                    if not word.startswith(start):
+                        break
+                    found.update(postings[word])
+            else:
+                found.update(postings.get(key, ()))
+        return found
 
-    count: int = 0
-    evidence: list[str] = field(default_factory=list)
+    def candidates(self, lexicon: _Lexicon) -> Sequence[int]:
+        """Indexes of the sentences ``lexicon`` may match, in reading order."""
+        if lexicon.keys is None:
+            return range(len(self.sentences))
+        found = self._holding(lexicon.keys[0])
+        for keys in lexicon.keys[1:]:
+            found &= self._holding(keys)
+        return sorted(found)
 
-    def per_thousand(self, words: int) -> float:
-        """Matches per thousand words of story."""
-        return 1000.0 * self.count / max(words, 1)
+    def matches(self, lexicon: _Lexicon) -> dict[int, int]:
+        """Sentence index → number of matches, for every story sentence ``lexicon`` matches (cached)."""
+        if lexicon not in self._found:
+            sentences = self.sentences
+            counts = ((i, len(lexicon.findall(sentences[i]))) for i in self.candidates(lexicon))
+            self._found[lexicon] = {i: n for i, n in counts if n}
+        return self._found[lexicon]
 
+    def hits(self, lexicon: _Lexicon, within: Container[int] | None = None) -> _Hits:
+        """``lexicon`` counted over the story (or the sentences ``within``), with evidence."""
+        sentences = self.sentences
+        return _Hits.of((n, sentences[i]) for i, n in self.matches(lexicon).items()
+                        if within is None or i in within)
 
-def _scan(pattern: re.Pattern[str], sentences: Iterable[str]) -> _Hits:
-    """Count ``pattern`` over ``sentences``, keeping the densest ones as evidence."""
-    matched: list[tuple[int, str]] = []
-    for sentence in sentences:
-        n = len(pattern.findall(sentence))
-        if n:
-            matched.append((n, sentence))
-    best = sorted(matched, key=lambda item: -item[0])[:_EVIDENCE_LINES]
-    return _Hits(sum(n for n, _ in matched), [_clip(s) for _, s in best])
+    def paragraph_hits(self, lexicon: _Lexicon) -> dict[int, _Hits]:
+        """Paragraph index → ``lexicon`` counted in it, for the paragraphs it matches."""
+        grouped: dict[int, list[tuple[int, str]]] = {}
+        for i, n in self.matches(lexicon).items():
+            grouped.setdefault(self.paragraph_of[i], []).append((n, self.sentences[i]))
+        return {p: _Hits.of(matched) for p, matched in grouped.items()}
+
+    def paragraphs_naming(self, lexicon: _Lexicon) -> set[int]:
+        """Indexes of the paragraphs (as one string) where ``lexicon`` matches."""
+        paragraphs = sorted({self.paragraph_of[i] for i in self.candidates(lexicon)})
+        return {p for p in paragraphs if lexicon.search(self.joined[p])}
 
 
 # --------------------------------------------------------------------------
@@ -356,11 +501,15 @@ _MINOR_RE = _lexicon(
     "twelve years old", "thirteen years old", "fourteen years old", "fifteen years old", "sixteen years old",
     "seventeen years old", "seventeen-year-old", "underage", "child", "little boy", "little girl",
 )
-_DEATH_VERB = (
-    r"(?:died|dies|is dead|was dead|lay dead|lies dead|dead body|was killed|is killed|got killed|"
-    r"killed himself|killed herself|took his own life|took her own life|passed away|stopped breathing|"
-    r"breathed (?:his|her) last|funeral|grave|corpse|body was|bled out)"
+_DEATH_PHRASES = (
+    "died", "dies", "is dead", "was dead", "lay dead", "lies dead", "dead body", "was killed", "is killed",
+    "got killed", "killed himself", "killed herself", "took his own life", "took her own life", "passed away",
+    "stopped breathing", "breathed his last", "breathed her last", "funeral", "grave", "corpse", "body was",
+    "bled out",
 )
+_KILLING = ("killed", "murdered", "shot")  # ... followed by the name
+_REMAINS = ("death", "dead body", "lifeless body", "corpse", "funeral", "grave")  # ... after the name's "'s"
+_DEATH_VERB = "(?:" + "|".join(_DEATH_PHRASES) + ")"
 _ROMANCE_RE = _lexicon(
     "kiss*", "lover*", "boyfriend*", "girlfriend*", "in love", "love you", "loved him", "loved her",
     "loves him", "loves her", "date", "dating", "bed", "jealous*", "darling", "sweetheart", "husband*",
@@ -586,11 +735,12 @@ class _Suggester:
                 support.evidence += self.character_evidence(character)[:1]
         if fandom.terms:
             terms = _lexicon(*fandom.terms, ignore_case=False)
-            found = Counter(m.group() for s in self.text.sentences for m in terms.finditer(s))
+            sentences = self.text.sentences
+            found = Counter(m.group() for i in self.text.matches(terms) for m in terms.finditer(sentences[i]))
             support.terms = set(found)
             support.score += 0.6 * len(found) + 0.05 * min(sum(found.values()), 20)
             if found:
-                support.evidence += _scan(terms, self.text.sentences).evidence[:1]
+                support.evidence += self.text.hits(terms).evidence[:1]
         labels = [a for a in (fandom.name, *fandom.aliases) if len(a) > 2 and a not in self.index.character_names]
         named = _scan(_lexicon(*labels, ignore_case=False), self.text.author_lines)
         if named.count:
@@ -605,7 +755,7 @@ class _Suggester:
     def character_evidence(self, character: Character) -> list[str]:
         """Story sentences naming ``character`` (any surface form seen)."""
         forms = list(character.aliases) or [character.name]
-        return _scan(_lexicon(*forms, ignore_case=False), self.text.sentences).evidence
+        return self.text.hits(_lexicon(*forms, ignore_case=False)).evidence
 
     def characters(self) -> None:
         """Declared characters normalised, and characters the story is about."""
@@ -742,16 +892,15 @@ class _Suggester:
 
     def inferred_rating(self) -> tuple[str, float, list[str]]:
         """The lowest rating the text's strongest content allows (threshold counts)."""
-        sentences = self.text.sentences
         words = self.text.words
         if not self.text.judgeable:
             return NOT_RATED, 0.3, [f"Too little English text to rate ({words} words read)."]
-        explicit = _scan(_EXPLICIT_RE, sentences)
-        sensual = _scan(_SENSUAL_RE, sentences)
-        strong = _scan(_STRONG_SWEAR_RE, sentences)
-        mild = _scan(_MILD_SWEAR_RE, sentences)
-        violence = _scan(_VIOLENCE_RE, sentences)
-        gore = _scan(_GORE_RE, sentences)
+        explicit = self.text.hits(_EXPLICIT_RE)
+        sensual = self.text.hits(_SENSUAL_RE)
+        strong = self.text.hits(_STRONG_SWEAR_RE)
+        mild = self.text.hits(_MILD_SWEAR_RE)
+        violence = self.text.hits(_VIOLENCE_RE)
+        gore = self.text.hits(_GORE_RE)
         if explicit.count >= 6:
             return EXPLICIT, min(0.55 + 0.02 * explicit.count, 0.85), explicit.evidence
         sustained_violence = violence.count >= 20 and violence.per_thousand(words) >= 8.0
@@ -781,9 +930,8 @@ class _Suggester:
                 else:
                     self.out.add("freeform", label, 0.85, [_declared_line("Warnings", label)], declared=True)
             return
-        sentences = self.text.sentences
         dark = False
-        gore = _scan(_GORE_RE, sentences)
+        gore = self.text.hits(_GORE_RE)
         if gore.count >= _GRAPHIC_GORE and gore.per_thousand(self.text.words) >= 1.0:
             self.out.add("warning", GRAPHIC_VIOLENCE, 0.45 + min(gore.count, 20) / 50, gore.evidence)
             dark = True
@@ -791,15 +939,15 @@ class _Suggester:
         if deaths.count >= 2:
             self.out.add("warning", CHARACTER_DEATH, 0.4 + min(deaths.count, 10) / 40, deaths.evidence)
             dark = True
-        non_con = _scan(_NON_CON_RE, sentences)
+        non_con = self.text.hits(_NON_CON_RE)
         if non_con.count >= 2:
             self.out.add("warning", NON_CON, 0.4 + min(non_con.count, 10) / 40, non_con.evidence)
             dark = True
-        minors = _scan(_MINOR_RE, [s for s in sentences if _EXPLICIT_RE.search(s)])
+        minors = self.text.hits(_MINOR_RE, within=self.text.matches(_EXPLICIT_RE))
         if minors.count:
             self.out.add("warning", UNDERAGE, 0.35, minors.evidence)
             dark = True
-        violence = _scan(_VIOLENCE_RE, sentences)
+        violence = self.text.hits(_VIOLENCE_RE)
         light = (
             not dark
             and non_con.count == 0
@@ -833,11 +981,13 @@ class _Suggester:
         who = r"(?:" + "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True)) + r")"
         pattern = re.compile(
             rf"\b{who}(?:['’]s)?\b[^.!?]{{0,40}}\b{_DEATH_VERB}"
-            rf"|\b(?:killed|murdered|shot)\s+{who}\b"
-            rf"|\b{who}['’]s\s+(?:death|dead body|lifeless body|corpse|funeral|grave)\b",
+            rf"|\b(?:{'|'.join(_KILLING)})\s+{who}\b"
+            rf"|\b{who}['’]s\s+(?:{'|'.join(_REMAINS)})\b",
             re.I,
         )
-        return _scan(pattern, self.text.sentences)
+        named = _triggers(names)
+        deadly = _triggers((*_DEATH_PHRASES, *_KILLING, *_REMAINS))
+        return self.text.hits(_Lexicon(pattern, None if named is None else (named, deadly)))
 
     # ------------------------------------------------------------ categories
 
@@ -881,7 +1031,7 @@ class _Suggester:
         self.continuity()
         words = self.text.words
         for theme in _THEMES if self.text.judgeable else ():
-            hits = _scan(theme.pattern, self.text.sentences)
+            hits = self.text.hits(theme.pattern)
             density = hits.per_thousand(words)
             if hits.count >= theme.min_hits and density >= theme.per_thousand:
                 strength = min(density / theme.per_thousand, 4.0) / 4.0

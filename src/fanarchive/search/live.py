@@ -57,7 +57,8 @@ def lookback_seconds() -> float:
     return 0.0 if connection.vendor == "sqlite" else 10.0
 
 
-def _cache_is_shared() -> bool:
+def cache_is_shared() -> bool:
+    """Whether the cache is shared by processes (Redis), not per process (locmem)."""
     return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
 
 
@@ -129,7 +130,7 @@ class LiveIndex:
                 highest = rows[-1][0]
             if len(rows) < BATCH:
                 break
-        if wrangled and not _cache_is_shared():
+        if wrangled and not cache_is_shared():
             # Another process wrangled; its cache bump did not reach ours.
             note_wrangling_changed()
         self._advance_floor(highest)

@@ -35,8 +35,8 @@ from pyroaring import BitMap
 
 from fanarchive.search import fulltext, orm
 from fanarchive.search.filters import DEFAULT_SORT, FilterCriteria
-from fanarchive.search.index import SORT_COLUMNS, FilterIndex
-from fanarchive.search.live import live_index
+from fanarchive.search.index import SORT_COLUMNS
+from fanarchive.search.live import cache_is_shared, live_index
 from fanarchive.search.models import IndexChange
 from fanarchive.search.resolve import resolve
 from fanarchive.search.results import PER_PAGE, ResultPage, load_works, paginate
@@ -76,7 +76,7 @@ def _generation() -> str:
 
 def find_works(criteria: FilterCriteria, user) -> ResultPage:
     """One page of the works matching ``criteria`` that ``user`` may see."""
-    if "locmem" in settings.CACHES["default"]["BACKEND"].lower():
+    if not cache_is_shared():
         return _find_works(criteria, user)
     visibility = "member" if _signed_in(user) else "public"
     key = f"listing:{_generation()}:{visibility}:{hashlib.sha256(criteria.querystring().encode()).hexdigest()}"
@@ -93,6 +93,7 @@ def find_works(criteria: FilterCriteria, user) -> ResultPage:
 
 
 def _find_works(criteria: FilterCriteria, user) -> ResultPage:
+    """Answer from the index when it can, else from the ORM; text search on either."""
     text = fulltext.parse(criteria.q) if criteria.q else None
     plain = dataclasses.replace(criteria, q="")
     notices = list(criteria.notices)
@@ -100,43 +101,57 @@ def _find_works(criteria: FilterCriteria, user) -> ResultPage:
         notices.append(f"“{criteria.q}” has no words to search for, so it was ignored.")
         text = None
     relevance = fulltext.scores(text) if text else None
-    by_relevance = relevance is not None and criteria.sort == DEFAULT_SORT
-    offset = (criteria.page - 1) * PER_PAGE
-
-    live = live_index() if engine_name() == "index" and (criteria.sort in SORT_COLUMNS) else None
-    if live is not None:
-        with live.lock:
-            index = live.current()
-            if index is not None:
-                resolved = resolve(plain)
-                within = BitMap(relevance) if relevance is not None else None
-                matches = index.matching(resolved, plain, _signed_in(user), within)
-                ids = _by_relevance(matches, relevance, offset) if by_relevance else _index_page(index, matches, plain, offset)
-                page = ResultPage(
-                    works=load_works(ids), total=len(matches), page=criteria.page,
-                    notices=[*notices, *resolved.notices],
-                )  # fmt: skip
-                return _with_snippets(page, text)
-
-    works, filter_notices = orm.filtered_works(plain, user)
-    notices += filter_notices
-    if relevance is None:
-        return paginate(works, criteria.page, notices)
-    works = works.filter(pk__in=RawSQL(*fulltext.matching_sql(text)))
-    if by_relevance:
-        matching = set(works.values_list("pk", flat=True))
-        ids = _by_relevance(matching, relevance, offset)
-        page = ResultPage(works=load_works(ids), total=len(matching), page=criteria.page, notices=notices)
+    if relevance is not None and criteria.sort != DEFAULT_SORT:
+        text_filter, relevance = BitMap(relevance), None  # matches, ordered by the chosen sort
     else:
-        page = paginate(works, criteria.page, notices)
+        text_filter = BitMap(relevance) if relevance is not None else None
+
+    page = None
+    if engine_name() == "index" and criteria.sort in SORT_COLUMNS:
+        page = _from_index(plain, user, text_filter, relevance, notices)
+    if page is None:
+        page = _from_orm(plain, user, text, relevance, notices)
     return _with_snippets(page, text)
 
 
-def _index_page(index: FilterIndex, matches: BitMap, criteria: FilterCriteria, offset: int) -> list[int]:
-    return index.page(matches, criteria.sort, offset, PER_PAGE) if offset < len(matches) else []
+def _from_index(
+    criteria: FilterCriteria, user, text_filter: BitMap | None, relevance: dict[int, float] | None, notices: list[str]
+) -> ResultPage | None:
+    """The page from this process's filter index, or None when no index is built."""
+    resolved = resolve(criteria)
+    live = live_index()
+    with live.lock:
+        index = live.current()
+        if index is None:
+            return None
+        matches = index.matching(resolved, criteria, _signed_in(user), text_filter)
+        offset = (criteria.page - 1) * PER_PAGE
+        if relevance is not None:
+            ids = _by_relevance(matches, relevance, offset)
+        else:
+            ids = index.page(matches, criteria.sort, offset, PER_PAGE) if offset < len(matches) else []
+    notices = [*notices, *resolved.notices]
+    return ResultPage(works=load_works(ids), total=len(matches), page=criteria.page, notices=notices)
+
+
+def _from_orm(
+    criteria: FilterCriteria, user, text: fulltext.TextQuery | None, relevance: dict[int, float] | None,
+    notices: list[str],
+) -> ResultPage:  # fmt: skip
+    """The page from the ORM filter, narrowed to the text matches when there is a query."""
+    works, filter_notices = orm.filtered_works(criteria, user)
+    notices = [*notices, *filter_notices]
+    if text is not None:
+        works = works.filter(pk__in=RawSQL(*fulltext.matching_sql(text)))
+    if relevance is None:
+        return paginate(works, criteria.page, notices)
+    matching = set(works.values_list("pk", flat=True))
+    ids = _by_relevance(matching, relevance, (criteria.page - 1) * PER_PAGE)
+    return ResultPage(works=load_works(ids), total=len(matching), page=criteria.page, notices=notices)
 
 
 def _with_snippets(page: ResultPage, text: fulltext.TextQuery | None) -> ResultPage:
+    """Attach each work's highlighted passage (``work.search_snippet``) for a text search."""
     if text:
         found = fulltext.snippets(text, [work.pk for work in page.works])
         for work in page.works:

@@ -22,11 +22,16 @@ from fanarchive.works.models import Series, SeriesPart, Work
 DEMO_DIR = Path(__file__).with_name("demo")
 DEMO_START = datetime(2019, 3, 1, tzinfo=UTC)
 
+#: The demo shows the reader at work: works posted with no tags at all (like
+#: the seed) get the reader's confident suggestions applied. A real import
+#: only offers suggestions unless the operator passes --apply-suggestions.
+DEMO_SUGGESTION_THRESHOLD = 0.7
+
 
 def load_demo() -> ImportResult:
     """Load the demo tag graph, works and series; return the import result."""
     load_graph(json.loads((DEMO_DIR / "tag_graph.json").read_text(encoding="utf-8")))
-    result = import_path(DEMO_DIR)
+    result = import_path(DEMO_DIR, apply_suggestions=DEMO_SUGGESTION_THRESHOLD)
     for work in Work.objects.filter(pk__in=[*result.created, *result.updated]):
         _set_activity(work)
     _load_series(json.loads((DEMO_DIR / "series.json").read_text(encoding="utf-8")))

@@ -485,3 +485,16 @@ def test_seed_story_starts_at_the_lamppost(seed_reading):
     assert paragraphs[-1].text == "She leaves him."
     story = " ".join(p.text for p in paragraphs)
     assert "own anything" not in story and "2.14" not in story
+
+
+def test_ao3_style_tag_list_without_links_is_split_into_tags():
+    page = (
+        '<html><body><div id="preface"><h1>Tea</h1><dl class="tags">'
+        "<dt>Fandom:</dt><dd>Good Omens (TV)</dd>"
+        "<dt>Characters:</dt><dd>Aziraphale (Good Omens), Crowley (Good Omens)</dd>"
+        "<dt>Additional Tags:</dt><dd>Established Relationship, Fluff</dd>"
+        '</dl></div><div id="chapters"><div class="userstuff"><p>They drank tea.</p></div></div></body></html>'
+    )
+    front = read(page, filename="tea.html", depth="structure").front
+    assert front.characters == ["Aziraphale (Good Omens)", "Crowley (Good Omens)"]
+    assert front.freeforms == ["Established Relationship", "Fluff"]
