@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from fanarchive.people.models import Pseud
 from fanarchive.search.filters import parse_page
@@ -13,7 +13,7 @@ from fanarchive.search.results import paginate
 from fanarchive.works.models import Work
 
 
-@require_GET
+@require_safe
 def pseud_detail(request: HttpRequest, name: str) -> HttpResponse:
     """A creator and the works they may be seen to have made, newest update first."""
     pseud = None

@@ -105,7 +105,8 @@ _NOUN_GENDER = {
        "widow mistress princess duchess niece grandmother landlady".split()},
 }
 _NP_STOP = {"to", "in", "at", "with", "and", "as", "who", "from", "of", "on", "into",
-            "but", "then", "when", "while", "for", "after", "before", "again", "quietly"}
+            "but", "then", "when", "while", "for", "after", "before", "again", "quietly",
+            "whose", "which", "that", "below", "above", "there", "here", "now"}
 _CLAUSE_OPENERS = {"and", "but", "then", "as", "when", "while"}
 _REPLY_VERBS = {"answered", "answers", "replied", "replies", "returned", "returns", "rejoined",
                 "rejoins", "retorted", "retorts", "responded", "responds"}
@@ -659,6 +660,7 @@ class _Chunk:
     names: dict[int, int]  # first token index of a name → its end index
 
 
+_POLITE = {"sir", "ma'am", "ma’am", "madam", "miss", "mum", "m'm"}
 _VOCATIVE_BEFORE = {",", "dear", "my", "oh", "o", "ah", "hey", "hi", "hello", "yes", "no",
                     "well", "look", "listen", "please", "thanks", "sorry", "poor", "dearest"}
 
@@ -795,6 +797,8 @@ class _Attributor:
             j = i + 1
             while j < len(toks) and j - i <= 3 and _description_word(toks[j]):
                 j += 1
+            while j > i + 2 and toks[j - 1].low.endswith("ed"):
+                j -= 1  # "my mother whinnied": the verb is not part of her
             if j == i + 1:
                 return None
             known = self.cast.find_names(toks[i + 1:j])
@@ -973,13 +977,21 @@ class _Attributor:
     # -- vocatives and turn-taking
 
     def vocative(self, quote_text: str) -> str | None:
-        """The character addressed by name inside a quote ("Do me in, Slayer.")."""
+        """The character addressed by name inside a quote ("Do me in, Slayer.").
+
+        A name opening the quote and ending its sentence ("Bingley.") or
+        followed by "sir" ("Pip, sir.") answers a question; it names no one
+        addressed.
+        """
         toks = _tokens(quote_text)
         for i, j, canon in self.cast.find_names(toks):
             before = toks[i - 1].low if i > 0 else ""
             after = toks[j].text if j < len(toks) else ""
-            if (not before or before in _VOCATIVE_BEFORE) and (not after or after in ",.?!;—–"):
-                return canon
+            if before and before not in _VOCATIVE_BEFORE or after and after not in ",.?!;—–":
+                continue
+            if not before and (after == "." or j + 1 < len(toks) and toks[j + 1].low in _POLITE):
+                continue
+            return canon
         return None
 
     def turn_taking(self, avoid: str | None) -> _Guess | None:

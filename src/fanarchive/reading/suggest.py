@@ -823,40 +823,43 @@ class _Suggester:
         cast = cast[:8]
         if len(cast) < 2:
             return []
-        named, on_stage = self.presence(cast)
-        romance = [_scan(_ROMANCE_RE, sentences) for sentences in self.text.paragraphs]
+        named = self.presence(cast)
+        stage = self.on_stage(named)
+        romance = self.text.paragraph_hits(_ROMANCE_RE)
         pairs = []
         for a, b in combinations(cast, 2):
             if a.role != "main" and b.role != "main":
                 continue
             pair = _Pair(a, b, canon_type=self.canon_type(a, b), both_main=a.role == b.role == "main")
-            for here, around, signal, sentences in zip(named, on_stage, romance, self.text.paragraphs):
-                if a.name in around and b.name in around:
-                    pair.shared += 1
-                    if a.name in here and b.name in here and len(pair.together) < _EVIDENCE_LINES:
-                        pair.together.append(sentences[0])
-                    if signal.count and (a.name in here or b.name in here):
-                        pair.romantic += 1
-                        if len(pair.evidence) < _EVIDENCE_LINES:
-                            pair.evidence += signal.evidence[:1]
+            shared = stage[b.name] if stage[a.name] is None else (
+                stage[a.name] if stage[b.name] is None else stage[a.name] & stage[b.name])
+            for i in sorted(shared) if shared is not None else range(len(self.text.paragraphs)):
+                pair.shared += 1
+                here_a, here_b = i in named[a.name], i in named[b.name]
+                if here_a and here_b and len(pair.together) < _EVIDENCE_LINES:
+                    pair.together.append(self.text.paragraphs[i][0])
+                signal = romance.get(i)
+                if signal and (here_a or here_b):
+                    pair.romantic += 1
+                    if len(pair.evidence) < _EVIDENCE_LINES:
+                        pair.evidence += signal.evidence[:1]
             pairs.append(pair)
         return _choose_pairs(pairs)
 
-    def presence(self, cast: Sequence[Character]) -> tuple[list[set[str]], list[set[str]]]:
-        """Per paragraph: who is named in it, and who is on stage (named there or in the two before).
+    def presence(self, cast: Sequence[Character]) -> dict[str, set[int]]:
+        """Per cast member, the paragraphs that name them (by any alias seen)."""
+        return {c.name: self.text.paragraphs_naming(_lexicon(*(c.aliases or [c.name]), ignore_case=False))
+                for c in cast}
 
-        The point-of-view character is on stage throughout.
+    def on_stage(self, named: dict[str, set[int]]) -> dict[str, set[int] | None]:
+        """Per cast member, the paragraphs where they are on stage: named there or in the two before.
+
+        The point-of-view character is on stage throughout (None: every paragraph).
         """
-        patterns = {c.name: _lexicon(*(c.aliases or [c.name]), ignore_case=False) for c in cast}
-        named = [{name for name, p in patterns.items() if p.search(text)} for text in self.text.joined]
         pov = self.reading.narration.pov_character
-        on_stage: list[set[str]] = []
-        for i in range(len(named)):
-            around = set().union(*named[max(0, i - 2): i + 1])
-            if pov:
-                around.add(pov)
-            on_stage.append(around)
-        return named, on_stage
+        count = len(self.text.paragraphs)
+        return {name: None if name == pov else {j for i in where for j in range(i, min(i + 3, count))}
+                for name, where in named.items()}
 
     def canon_type(self, a: Character, b: Character) -> str | None:
         """How canon relates the pair: "romantic", "platonic" or None (unknown).

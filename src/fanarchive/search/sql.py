@@ -1,6 +1,7 @@
 """SQL the search app installs: change-log triggers and full-text structures.
 
-Kept in one module so the migration and the rebuild commands share it.
+Kept in one module so the migration and the after-``migrate`` re-install
+(apps.py) share it.
 """
 
 from __future__ import annotations
@@ -33,32 +34,32 @@ def _sqlite_forward() -> list[str]:
         "SELECT NEW.id, fanarchive_plaintext(NEW.body), NEW.work_id WHERE " + posted_chapter + ";"
     )
     return [
-        f"CREATE TRIGGER search_log_work_ins AFTER INSERT ON works_work BEGIN {_LOG} ('w', NEW.id, NULL); END",
-        f"CREATE TRIGGER search_log_work_upd AFTER UPDATE ON works_work WHEN {_changed('IS NOT')} "
+        f"CREATE TRIGGER IF NOT EXISTS search_log_work_ins AFTER INSERT ON works_work BEGIN {_LOG} ('w', NEW.id, NULL); END",
+        f"CREATE TRIGGER IF NOT EXISTS search_log_work_upd AFTER UPDATE ON works_work WHEN {_changed('IS NOT')} "
         f"BEGIN {_LOG} ('w', NEW.id, NULL); END",
-        f"CREATE TRIGGER search_log_work_del AFTER DELETE ON works_work BEGIN {_LOG} ('w', OLD.id, NULL); END",
-        f"CREATE TRIGGER search_log_worktag_ins AFTER INSERT ON works_worktag "
+        f"CREATE TRIGGER IF NOT EXISTS search_log_work_del AFTER DELETE ON works_work BEGIN {_LOG} ('w', OLD.id, NULL); END",
+        f"CREATE TRIGGER IF NOT EXISTS search_log_worktag_ins AFTER INSERT ON works_worktag "
         f"BEGIN {_LOG} ('t', NEW.work_id, NEW.tag_id); END",
-        f"CREATE TRIGGER search_log_worktag_del AFTER DELETE ON works_worktag "
+        f"CREATE TRIGGER IF NOT EXISTS search_log_worktag_del AFTER DELETE ON works_worktag "
         f"BEGIN {_LOG} ('t', OLD.work_id, OLD.tag_id); END",
-        f"CREATE TRIGGER search_log_worktag_upd AFTER UPDATE ON works_worktag "
+        f"CREATE TRIGGER IF NOT EXISTS search_log_worktag_upd AFTER UPDATE ON works_worktag "
         f"BEGIN {_LOG} ('t', OLD.work_id, OLD.tag_id); {_LOG} ('t', NEW.work_id, NEW.tag_id); END",
-        f"CREATE TRIGGER search_log_tag_merge AFTER UPDATE OF merger_id ON tags_tag "
+        f"CREATE TRIGGER IF NOT EXISTS search_log_tag_merge AFTER UPDATE OF merger_id ON tags_tag "
         f"WHEN OLD.merger_id IS NOT NEW.merger_id BEGIN {_LOG} ('g', NULL, NEW.id); END",
-        f"CREATE TRIGGER search_log_tag_del AFTER DELETE ON tags_tag BEGIN {_LOG} ('g', NULL, OLD.id); END",
-        f"CREATE TRIGGER search_log_tagparent_ins AFTER INSERT ON tags_tagparent "
+        f"CREATE TRIGGER IF NOT EXISTS search_log_tag_del AFTER DELETE ON tags_tag BEGIN {_LOG} ('g', NULL, OLD.id); END",
+        f"CREATE TRIGGER IF NOT EXISTS search_log_tagparent_ins AFTER INSERT ON tags_tagparent "
         f"BEGIN {_LOG} ('g', NULL, NEW.child_id); END",
-        f"CREATE TRIGGER search_log_tagparent_del AFTER DELETE ON tags_tagparent "
+        f"CREATE TRIGGER IF NOT EXISTS search_log_tagparent_del AFTER DELETE ON tags_tagparent "
         f"BEGIN {_LOG} ('g', NULL, OLD.child_id); END",
-        f"CREATE TRIGGER search_log_tagparent_upd AFTER UPDATE ON tags_tagparent "
+        f"CREATE TRIGGER IF NOT EXISTS search_log_tagparent_upd AFTER UPDATE ON tags_tagparent "
         f"BEGIN {_LOG} ('g', NULL, NEW.child_id); END",
         # Full text: one FTS5 row per posted chapter, rowid = chapter id.
-        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
         "text, work_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')",
-        f"CREATE TRIGGER search_fts_chapter_ins AFTER INSERT ON works_chapter BEGIN {fts_insert} END",
-        f"CREATE TRIGGER search_fts_chapter_upd AFTER UPDATE OF body, posted, work_id ON works_chapter "
+        f"CREATE TRIGGER IF NOT EXISTS search_fts_chapter_ins AFTER INSERT ON works_chapter BEGIN {fts_insert} END",
+        f"CREATE TRIGGER IF NOT EXISTS search_fts_chapter_upd AFTER UPDATE OF body, posted, work_id ON works_chapter "
         f"BEGIN DELETE FROM {FTS_TABLE} WHERE rowid = OLD.id; {fts_insert} END",
-        f"CREATE TRIGGER search_fts_chapter_del AFTER DELETE ON works_chapter "
+        f"CREATE TRIGGER IF NOT EXISTS search_fts_chapter_del AFTER DELETE ON works_chapter "
         f"BEGIN DELETE FROM {FTS_TABLE} WHERE rowid = OLD.id; END",
     ]
 
@@ -111,29 +112,34 @@ def _pg_forward() -> list[str]:
     each_row = "FOR EACH ROW EXECUTE FUNCTION"
     return [
         *functions,
-        f"CREATE TRIGGER search_log_work_insdel AFTER INSERT OR DELETE ON works_work {each_row} search_log_work()",
-        f"CREATE TRIGGER search_log_work_upd AFTER UPDATE ON works_work FOR EACH ROW "
+        f"CREATE OR REPLACE TRIGGER search_log_work_insdel AFTER INSERT OR DELETE ON works_work {each_row} search_log_work()",
+        f"CREATE OR REPLACE TRIGGER search_log_work_upd AFTER UPDATE ON works_work FOR EACH ROW "
         f"WHEN ({_changed('IS DISTINCT FROM')}) EXECUTE FUNCTION search_log_work()",
-        f"CREATE TRIGGER search_log_worktag AFTER INSERT OR UPDATE OR DELETE ON works_worktag "
+        f"CREATE OR REPLACE TRIGGER search_log_worktag AFTER INSERT OR UPDATE OR DELETE ON works_worktag "
         f"{each_row} search_log_worktag()",
-        "CREATE TRIGGER search_log_tag_merge AFTER UPDATE OF merger_id ON tags_tag FOR EACH ROW "
+        "CREATE OR REPLACE TRIGGER search_log_tag_merge AFTER UPDATE OF merger_id ON tags_tag FOR EACH ROW "
         "WHEN (OLD.merger_id IS DISTINCT FROM NEW.merger_id) EXECUTE FUNCTION search_log_wrangling()",
-        f"CREATE TRIGGER search_log_tag_del AFTER DELETE ON tags_tag {each_row} search_log_wrangling()",
-        f"CREATE TRIGGER search_log_tagparent AFTER INSERT OR UPDATE OR DELETE ON tags_tagparent "
+        f"CREATE OR REPLACE TRIGGER search_log_tag_del AFTER DELETE ON tags_tag {each_row} search_log_wrangling()",
+        f"CREATE OR REPLACE TRIGGER search_log_tagparent AFTER INSERT OR UPDATE OR DELETE ON tags_tagparent "
         f"{each_row} search_log_wrangling()",
         # Full text: one stored tsvector per posted chapter (ranking and phrase
         # checks read it instead of re-parsing the body).
-        f"CREATE TABLE {PG_FTS_TABLE} (chapter_id bigint PRIMARY KEY, work_id bigint NOT NULL, "
+        f"CREATE TABLE IF NOT EXISTS {PG_FTS_TABLE} (chapter_id bigint PRIMARY KEY, work_id bigint NOT NULL, "
         "document tsvector NOT NULL)",
-        f"CREATE INDEX {PG_FTS_TABLE}_gin ON {PG_FTS_TABLE} USING GIN (document)",
-        f"CREATE INDEX {PG_FTS_TABLE}_work ON {PG_FTS_TABLE} (work_id)",
-        f"CREATE TRIGGER search_fts_chapter AFTER INSERT OR UPDATE OF body, posted, work_id OR DELETE "
+        f"CREATE INDEX IF NOT EXISTS {PG_FTS_TABLE}_gin ON {PG_FTS_TABLE} USING GIN (document)",
+        f"CREATE INDEX IF NOT EXISTS {PG_FTS_TABLE}_work ON {PG_FTS_TABLE} (work_id)",
+        f"CREATE OR REPLACE TRIGGER search_fts_chapter AFTER INSERT OR UPDATE OF body, posted, work_id OR DELETE "
         f"ON works_chapter {each_row} search_chapter_document()",
     ]
 
 
 def forward_sql(vendor: str) -> list[str]:
-    """Statements creating the triggers and full-text structures for ``vendor``."""
+    """Statements creating the triggers and full-text structures for ``vendor``.
+
+    Idempotent, because SQLite drops a table's triggers whenever a migration
+    rebuilds the table (most ALTERs do): the search app re-runs these after
+    every ``migrate`` (see apps.py).
+    """
     if vendor == "sqlite":
         return _sqlite_forward()
     if vendor == "postgresql":
@@ -141,10 +147,19 @@ def forward_sql(vendor: str) -> list[str]:
     return []
 
 
+def install(connection) -> None:
+    """(Re)create the triggers and full-text structures on ``connection``, if its tables exist."""
+    if "search_indexchange" not in connection.introspection.table_names():
+        return
+    with connection.cursor() as cursor:
+        for statement in forward_sql(connection.vendor):
+            cursor.execute(statement)
+
+
 def reverse_sql(vendor: str) -> list[str]:
     """Statements undoing :func:`forward_sql`."""
     if vendor == "sqlite":
-        names = [s.split()[2] for s in _sqlite_forward() if s.startswith("CREATE TRIGGER")]
+        names = [s.split()[5] for s in _sqlite_forward() if s.startswith("CREATE TRIGGER")]
         return [f"DROP TRIGGER IF EXISTS {n}" for n in names] + [f"DROP TABLE IF EXISTS {FTS_TABLE}"]
     if vendor == "postgresql":
         triggers = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponseRedirect:
     """Send the query on to the works filter unchanged."""
     query = request.GET.urlencode()

@@ -7,7 +7,7 @@ from itertools import groupby
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from fanarchive.search.engine import find_works
 from fanarchive.search.filters import FilterCriteria, plain_text
@@ -25,7 +25,7 @@ def group_by_type(tags) -> list[tuple[str, list[Tag]]]:
     return [(TagType(kind).label, list(group)) for kind, group in groupby(ordered, key=lambda tag: tag.type)]
 
 
-@require_GET
+@require_safe
 def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     """A tag: its type, wrangling status, relatives, and the first page of its works."""
     tag = Tag.objects.named([plain_text(name)]).select_related("merger").first()
@@ -46,7 +46,7 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def autocomplete(request: HttpRequest) -> JsonResponse:
     """Up to 15 tag names starting with ``term`` (canonical ones first), optionally of one ``type``."""
     term = plain_text(request.GET.get("term", ""))
@@ -65,7 +65,7 @@ def first_letter(tag: Tag) -> str:
     return letter if "A" <= letter <= "Z" else "#"
 
 
-@require_GET
+@require_safe
 def fandom_index(request: HttpRequest) -> HttpResponse:
     """Every fandom with visible works, grouped by media, then by first letter."""
     by_media: dict[str, list[tuple[Tag, int]]] = defaultdict(list)

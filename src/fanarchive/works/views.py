@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from fanarchive.search import counters
 from fanarchive.search.engine import find_works
@@ -28,7 +28,7 @@ def visible_works(request: HttpRequest):
     return Work.objects.visible_to(request.user)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Intro, search box, most recently updated works and the biggest fandoms."""
     recent = with_blurb_data(visible_works(request).order_by("-updated_at", "-id"))[:RECENT_ON_HOME]
@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def work_index(request: HttpRequest) -> HttpResponse:
     """The works filter: every state lives in the query string."""
     criteria = FilterCriteria.from_params(request.GET)
@@ -128,7 +128,7 @@ def get_visible_work(request: HttpRequest, work_id: int) -> Work:
     return get_object_or_404(with_blurb_data(visible_works(request)), pk=work_id)
 
 
-@require_GET
+@require_safe
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     """A work: whole if it has one chapter or ``?view_full_work=1``, else its first chapter.
 
@@ -142,7 +142,7 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     return render_work(request, work, first)
 
 
-@require_GET
+@require_safe
 def chapter_detail(request: HttpRequest, work_id: int, position: int) -> HttpResponse:
     """One posted chapter of a work, with links to its neighbours."""
     work = get_visible_work(request, work_id)
@@ -150,7 +150,7 @@ def chapter_detail(request: HttpRequest, work_id: int, position: int) -> HttpRes
     return render_work(request, work, chapter)
 
 
-@require_GET
+@require_safe
 def chapter_jump(request: HttpRequest, work_id: int) -> HttpResponse:
     """Target of the chapter index menu: go to the chosen chapter (works without JS)."""
     work = get_visible_work(request, work_id)
@@ -160,7 +160,7 @@ def chapter_jump(request: HttpRequest, work_id: int) -> HttpResponse:
     return redirect(work)
 
 
-@require_GET
+@require_safe
 def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
     """A series and its visible works in order; 404 when none is visible."""
     series = get_object_or_404(Series.objects.prefetch_related("creators"), pk=series_id)

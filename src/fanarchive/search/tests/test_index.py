@@ -177,3 +177,36 @@ def test_orm_engine_setting_bypasses_the_index(corpus, live_index, settings):
     assert [w.pk for w in find_works(criteria, AnonymousUser()).works] == [
         w.pk for w in orm.find_works(criteria, AnonymousUser()).works
     ]
+
+
+def test_triggers_come_back_after_a_migration_rebuilds_a_table(corpus):
+    """SQLite drops triggers when a migration rebuilds their table; migrate puts them back."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.models.signals import post_migrate
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps triggers through ALTER TABLE")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER search_log_worktag_ins")
+    post_migrate.send(sender=apps.get_app_config("search"), app_config=apps.get_app_config("search"), using="default")
+    last = IndexChange.objects.order_by("-id").first().id
+    WorkTag.objects.create(work=Work.objects.first(), tag=create_tag("After Migrate"))
+    assert IndexChange.objects.filter(id__gt=last, kind="t").exists()
+
+
+def test_rebuild_status_check_and_prune_commands(corpus, live_index, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    (tmp_path / "index.bin").unlink()
+    out = StringIO()
+    call_command("filter_index", "rebuild", verbosity=0, stdout=out)
+    assert f"Indexed {Work.objects.count()} works" in out.getvalue()
+    call_command("filter_index", "check", samples=40, seed=5, stdout=out)
+    assert "40 random filters (seed 5): 0 differ" in out.getvalue()
+    call_command("filter_index", "prune", keep_hours=0, stdout=out)
+    assert not IndexChange.objects.exists()
+    call_command("filter_index", "status", stdout=out)
+    assert "log pending: 0 changes" in out.getvalue()
