@@ -53,6 +53,20 @@ from typing import Any
 from fanarchive.reading.model import Episode
 
 CANON_DIR = Path(__file__).with_name("canon")
+
+#: AO3's media categories; every fandom file names one of them.
+AO3_MEDIA = (
+    "Anime & Manga",
+    "Books & Literature",
+    "Cartoons & Comics & Graphic Novels",
+    "Celebrities & Real People",
+    "Movies",
+    "Music & Bands",
+    "Other Media",
+    "Theater",
+    "TV Shows",
+    "Video Games",
+)
 DETAILS_DIR = CANON_DIR / "details"
 
 _DISAMBIGUATOR = re.compile(r"\s*\([^()]*\)$")

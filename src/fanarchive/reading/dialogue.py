@@ -104,6 +104,8 @@ _NOUN_GENDER = {
     **{w: "f" for w in "woman girl lady mother sister daughter wife aunt queen maid "
        "widow mistress princess duchess niece grandmother landlady".split()},
 }
+_FAMILY_ROLES = {"mother", "father", "wife", "husband", "aunt", "uncle", "son", "daughter",
+                 "sister", "brother", "grandmother", "grandfather", "mistress", "master"}
 _NP_STOP = {"to", "in", "at", "with", "and", "as", "who", "from", "of", "on", "into",
             "but", "then", "when", "while", "for", "after", "before", "again", "quietly",
             "whose", "which", "that", "below", "above", "there", "here", "now"}
@@ -836,6 +838,8 @@ class _Attributor:
             for name in list(self.recent)[-15:][::-1]:
                 if name in self.cast_people and self.cast.gender(name) == gender \
                         and name not in talking:
+                    if phrase[-1].low in _FAMILY_ROLES:  # "the mother" stays who she was
+                        self.described[key] = name
                     return name
         det = "the" if phrase[0].low in ("a", "an", "this", "that") else phrase[0].low
         name = " ".join([det, *(t.text for t in phrase[1:])])

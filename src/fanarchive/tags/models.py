@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from fanarchive.reading.canon import AO3_MEDIA
+
 
 class TagType(models.TextChoices):
     RATING = "rating", "Rating"
@@ -41,19 +43,7 @@ WARNINGS = [
     "Underage",
 ]
 CATEGORIES = ["F/F", "F/M", "Gen", "M/M", "Multi", "Other"]
-MEDIA = [
-    "Anime & Manga",
-    "Books & Literature",
-    "Cartoons & Comics & Graphic Novels",
-    "Celebrities & Real People",
-    "Movies",
-    "Music & Bands",
-    "Other Media",
-    "Theater",
-    "TV Shows",
-    "Video Games",
-    "Uncategorized Fandoms",
-]
+MEDIA = [*AO3_MEDIA, "Uncategorized Fandoms"]
 FIXED_TAGS = {
     TagType.RATING: RATINGS,
     TagType.WARNING: WARNINGS,

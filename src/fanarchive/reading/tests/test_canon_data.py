@@ -16,20 +16,8 @@ from typing import Any
 
 import pytest
 
-from fanarchive.reading.canon import CANON_DIR, normalise_label
+from fanarchive.reading.canon import AO3_MEDIA, CANON_DIR, normalise_label
 
-AO3_MEDIA = {
-    "Anime & Manga",
-    "Books & Literature",
-    "Cartoons & Comics & Graphic Novels",
-    "Celebrities & Real People",
-    "Movies",
-    "Music & Bands",
-    "Other Media",
-    "Theater",
-    "TV Shows",
-    "Video Games",
-}
 REQUIRED_KEYS = {
     "fandom": str,
     "aliases": list,
