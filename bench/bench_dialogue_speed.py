@@ -5,7 +5,7 @@ words, builds a cast with :meth:`Cast.from_text`, attributes every quote,
 and prints words per second for each step (goal: 1,000,000 words/s for
 attribution, well under half of the whole reader's budget).
 
-    .venv/bin/python bench/bench_dialogue_speed.py [--words 1000000]
+    .venv/bin/python bench/bench_dialogue_speed.py [--words 1000000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ GOAL_WPS = 1_000_000
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--words", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     seed = seed_path()
     if not seed.is_file():
@@ -34,15 +35,19 @@ def main() -> None:
     words = sum(len(p.split()) for p in paragraphs)
     texts = paragraphs * max(1, args.words // words)
     total = words * max(1, args.words // words)
-    began = time.perf_counter()
-    cast = Cast.from_text(texts)
-    cast_done = time.perf_counter()
-    quotes = attribute_paragraphs(texts, cast)
-    done = time.perf_counter()
-    print(f"{total:,} words, {len(texts):,} paragraphs, {len(quotes):,} quotes")
-    print(f"cast from text:  {total / (cast_done - began):>12,.0f} words/s")
-    print(f"attribution:     {total / (done - cast_done):>12,.0f} words/s")
-    print(f"both:            {total / (done - began):>12,.0f} words/s   (goal for attribution {GOAL_WPS:,})")
+    cast_time = attribution_time = float("inf")
+    for _ in range(args.repeat):  # best of several runs: the machine is shared
+        began = time.perf_counter()
+        cast = Cast.from_text(texts)
+        cast_done = time.perf_counter()
+        quotes = attribute_paragraphs(texts, cast)
+        done = time.perf_counter()
+        cast_time = min(cast_time, cast_done - began)
+        attribution_time = min(attribution_time, done - cast_done)
+    print(f"{total:,} words, {len(texts):,} paragraphs, {len(quotes):,} quotes, best of {args.repeat}")
+    print(f"cast from text:  {total / cast_time:>12,.0f} words/s")
+    print(f"attribution:     {total / attribution_time:>12,.0f} words/s   (goal {GOAL_WPS:,})")
+    print(f"both:            {total / (cast_time + attribution_time):>12,.0f} words/s")
 
 
 if __name__ == "__main__":

@@ -85,8 +85,6 @@ class Excerpt:
     where: dict[tuple[int, int], tuple[int, int, int]]  # (sentence, token) → (para, start, end)
 
 
-import os
-VARIANT=os.environ.get('VARIANT')
 def detokenise(sentences: list[list[str]]) -> Excerpt:
     """Rebuild paragraphs of plain text from tokenised sentences (see module doc)."""
     single_style = _single_style(sentences)
@@ -106,19 +104,21 @@ def detokenise(sentences: list[list[str]]) -> Excerpt:
         if tokens[0] in ("—", "–"):  # dash dialogue has no closing mark
             newpara = True
         elif tokens[0] in openers:
-            newpara = after_quote or (VARIANT and quote_seen)
+            newpara = after_quote
         else:
             newpara = after_quote and tokens[0][:1].isupper() and not _attributes(tokens)
         if not paragraphs or newpara:
             paragraphs.append([])
             length, prev, prev_opened, quote_open = 0, None, False, False
-            quote_seen = False
         parts = paragraphs[-1]
         for t, tok in enumerate(tokens):
             space = bool(parts) and prev not in _NO_SPACE_AFTER and not prev_opened
             opened = False
             if tok in straight:
-                opened = not quote_open
+                # a straight mark opening a sentence opens a quote and one
+                # ending it closes, whatever came before (stray marks such as
+                # a nested quote's would otherwise invert every later quote)
+                opened = t == 0 or (t < len(tokens) - 1 and not quote_open)
                 space = space and opened
                 quote_open = opened
             elif tok == "'" or tok in _NO_SPACE_BEFORE:
@@ -127,7 +127,6 @@ def detokenise(sentences: list[list[str]]) -> Excerpt:
                 quote_open = True
             elif tok == "”" or (tok == "’" and single_style):
                 quote_open = False
-            quote_seen = quote_seen or quote_open
             if space:
                 parts.append(" ")
                 length += 1

@@ -276,11 +276,34 @@ def _doubtful(mentions: list[_Mention], paragraphs: list[_Paragraph]) -> set[int
     openers = {m.form.label for m in mentions if m.sentence_start and " " not in m.form.label}
     if not openers:
         return set()
-    words = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(label.lower()) for label in openers))
-    common: set[str] = set()
-    for paragraph in paragraphs:
-        common.update(words.findall(paragraph.text))
+    text = "\n".join(p.text for p in paragraphs)
+    lowered = [label.lower() for label in openers]
+    if all(_WHOLE_WORD.fullmatch(label) for label in lowered):  # whole words cannot overlap: look each up
+        common = {label for label in lowered if _has_word(text, label)}
+    else:  # "o'neill" may hide "neill": one left-to-right pass, as a reader would see them
+        common = set(re.findall(r"\b(?:%s)\b" % "|".join(map(re.escape, lowered)), text))
     return {id(m) for m in mentions if m.sentence_start and m.form.label.lower() in common}
+
+
+_WHOLE_WORD = re.compile(r"\w+")
+
+
+def _has_word(text: str, word: str) -> bool:
+    """True when ``word`` occurs in ``text`` between word boundaries (as ``\\bword\\b`` would match).
+
+    Searched with ``str.find``, which stops at the first whole-word occurrence
+    instead of running a regex over the whole text.
+    """
+    starts_word, ends_word = _is_word(word[0]), _is_word(word[-1])
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        before = at > 0 and _is_word(text[at - 1])
+        after = end < len(text) and _is_word(text[end])
+        if before != starts_word and after != ends_word:
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def _decide_fandoms(mentions: list[_Mention], reading: Reading, canon: Canon,
@@ -306,20 +329,23 @@ def _decide_fandoms(mentions: list[_Mention], reading: Reading, canon: Canon,
         if fandom and fandom.name not in in_play:
             in_play[fandom.name] = FandomEvidence(fandom.name, 0.0, declared=True)
     titled: dict[str, bool] = {}  # fandom → the author's notes name one of its episodes
+    # Only a form's first undoubted mention can earn credit (later ones find it credited),
+    # so each pass looks at the distinct forms, in the order first met.
+    evidence = _distinct_forms(m for m in mentions if id(m) not in doubtful)
     while True:
         scores: dict[str, FandomEvidence] = {}
         credited: set[tuple[str, str]] = set()
-        for mention in mentions:
-            targets = [t for t in mention.form.targets if t.fandom not in in_play]
-            if len(targets) < len(mention.form.targets) or not targets or id(mention) in doubtful:
-                continue  # explained by a fandom in play, or too doubtful
+        for form in evidence:
+            targets = [t for t in form.targets if t.fandom not in in_play]
+            if len(targets) < len(form.targets) or not targets:
+                continue  # explained by a fandom in play
             by_fandom: dict[str, list[_Target]] = {}
             for target in targets:
                 by_fandom.setdefault(target.fandom, []).append(target)
             share = 1.0 / len(by_fandom)
             for name, owners in by_fandom.items():
-                keys = {(name, _credit_key(t, mention)) for t in owners}
-                fresh = [t for t in owners if (name, _credit_key(t, mention)) not in credited]
+                keys = {(name, _credit_key(t, form)) for t in owners}
+                fresh = [t for t in owners if (name, _credit_key(t, form)) not in credited]
                 if not fresh:
                     continue
                 credited.update(keys)  # a form naming several characters counts as one
@@ -327,7 +353,7 @@ def _decide_fandoms(mentions: list[_Mention], reading: Reading, canon: Canon,
                 ev = scores.setdefault(name, FandomEvidence(name, 0.0))
                 ev.score += _weight(best) * share
                 if best.character is None:
-                    ev.terms.append(mention.form.label)
+                    ev.terms.append(form.label)
                 else:
                     ev.characters.append(best.character.name)
         for name, ev in scores.items():
@@ -340,8 +366,8 @@ def _decide_fandoms(mentions: list[_Mention], reading: Reading, canon: Canon,
         if best.score < (2.0 if in_play else 1.0):
             break
         in_play[best.name] = best
-    for mention in mentions:  # evidence for declared fandoms, for the record
-        for target in mention.form.targets:
+    for form in _distinct_forms(mentions):  # evidence for declared fandoms, for the record
+        for target in form.targets:
             ev = in_play.get(target.fandom)
             if ev is not None and ev.declared and target.character and target.character.name not in ev.characters:
                 ev.characters.append(target.character.name)
@@ -349,8 +375,13 @@ def _decide_fandoms(mentions: list[_Mention], reading: Reading, canon: Canon,
     return sorted(in_play.values(), key=lambda e: (not e.declared, -e.score))
 
 
-def _credit_key(target: _Target, mention: _Mention) -> str:
-    return target.character.name if target.character else "term:" + mention.form.label
+def _distinct_forms(mentions: Iterable[_Mention]) -> list[_Form]:
+    """The forms of ``mentions``, each once, in the order first met."""
+    return list({id(m.form): m.form for m in mentions}.values())
+
+
+def _credit_key(target: _Target, form: _Form) -> str:
+    return target.character.name if target.character else "term:" + form.label
 
 
 def _weight(target: _Target) -> float:

@@ -130,6 +130,7 @@ Something Everything Anything Everyone Someone Nobody Somebody Everybody Good Co
 Look Say Tell Ask Mother Father Aunt Uncle Madam Mister Master Sister Brother English
 French Christian
 """.split())
+_NOT_NAMES |= {w.replace("'", "’") for w in _NOT_NAMES}  # curly apostrophes too
 
 _PLACE_PREPOSITIONS = {"in", "at", "into", "from", "near", "towards", "toward", "through", "across"}
 # Words that precede places, groups and adjectives ("in Bohemia", "the
@@ -164,6 +165,11 @@ def _epithet_key(description: str) -> str:
     return " ".join(words[1:] if words[:1] == ["the"] else words)
 
 
+def _possessed(word: str) -> str:
+    """A word without its possessive ending ("man's" → "man")."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
 def _norm_key(surface: str) -> str:
     """Dictionary key for a name: no periods, single spaces, no possessive."""
     key = re.sub(r"['’]s$", "", surface.strip())
@@ -173,17 +179,21 @@ def _norm_key(surface: str) -> str:
 class _Token:
     """A word or punctuation mark.
 
-    ``low`` (lower case, no trailing period) and ``capitalised`` (starts
-    with a capital but is not shouted: "Spike", not "WILL") are computed
-    once per distinct word: tokens are shared through :func:`_tokens`' cache.
+    ``low`` (lower case, no trailing period), ``capitalised`` (starts with
+    a capital but is not shouted: "Spike", not "WILL") and ``kind`` (what
+    narration tracking cares about) are computed once per distinct word:
+    tokens are shared through :func:`_tokens`' cache.
     """
 
-    __slots__ = ("text", "low", "capitalised")
+    __slots__ = ("text", "low", "capitalised", "kind")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.low = text.lower().rstrip(".")
+        self.low = low = text.lower().rstrip(".")
         self.capitalised = text[:1].isupper() and not (len(text) > 1 and text.isupper())
+        # what narration tracking cares about: sentence ends, determiners, pronouns
+        self.kind = ("end" if text in _SENTENCE_END else "det" if low in _DETERMINERS
+                     else "I" if text == "I" else "pron" if low in _GENDER_PRONOUNS else "")
 
 
 def _description_word(tok: _Token) -> bool:
@@ -245,13 +255,23 @@ class Cast:
     narrator: str = NARRATOR
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
     _gender_of: dict[str, str] = field(init=False, repr=False, compare=False)
+    _name_word_re: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._gender_of = {}
+        self._name_word_re = None
         self._lookup = {_norm_key(surface): canon for surface, canon in self.names.items()}
         for canon in self.names.values():
             self._lookup.setdefault(_norm_key(canon), canon)
         self.epithets = {_epithet_key(k): v for k, v in self.epithets.items()}
+
+    def mentions_a_name(self, text: str) -> bool:
+        """Quick test: does ``text`` hold a word of any known name?"""
+        if self._name_word_re is None:
+            words = {w for surface in self._lookup for w in surface.split() if w.lower() not in _TITLES}
+            pattern = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+            self._name_word_re = re.compile(rf"\b(?:{pattern})\b") if words else re.compile(r"(?!)")
+        return self._name_word_re.search(text) is not None
 
     def canonical(self, surface: str) -> str | None:
         """The canonical name for a surface form, or None when unknown."""
@@ -311,8 +331,11 @@ class Cast:
         display: dict[str, str] = {}
         pronouns: dict[str, Counter[str]] = {}
         attributed: set[str] = set()  # seen speaking: "said Elizabeth", "Jo cried"
+        words_seen: Counter[str] = Counter()
         for text in paragraph_texts:
             toks = _tokens(text)
+            words_seen.update([t.text for t in toks])
+            quotes = _QuoteTracker(toks)
             for i, j in _name_runs(toks):
                 words = [t for t in toks[i:j] if t.text.rstrip(".") not in _NOT_NAMES
                          or t.low in _TITLES]
@@ -333,7 +356,7 @@ class Cast:
                 if i > 0 and toks[i - 1].low in SAY_VERBS or j < len(toks) and toks[j].low in SAY_VERBS:
                     attributed.add(key)
                 tally = pronouns.setdefault(key, Counter())
-                if i > 0 and _inside_quote(toks, i):
+                if quotes.inside_at(i):
                     continue  # "Hulloa, Emma!" he said: that "he" is not Emma
                 for t in toks[j:j + 12]:  # pronouns after the name, up to another name or quote
                     if t.capitalised and t.low not in _GENDER_PRONOUNS and t.text not in _NOT_NAMES \
@@ -342,8 +365,12 @@ class Cast:
                     if t.low in _GENDER_PRONOUNS:
                         tally[_GENDER_PRONOUNS[t.low]] += 1
         def person_like(key: str) -> bool:
-            return len(key) > 1 and (key.split()[0].lower() in _TITLES
-                                     or not _looks_like_place(key, counts[key], after_preposition[key]))
+            if key.split()[0].lower() in _TITLES:
+                return True
+            # "Report", "Promoted": common words capitalised at a sentence start
+            common = " " not in key and words_seen[key.lower()] >= counts[key]
+            return len(key) > 1 and not common \
+                and not _looks_like_place(key, counts[key], after_preposition[key])
 
         # Seen speaking, or seen twice and (unless titled or of several
         # words) once mid-sentence.
@@ -382,13 +409,19 @@ def _gender_from_pronouns(tally: Counter[str], least: int = 2) -> str:
 _QUOTE_TOKENS = frozenset('"“”')
 
 
-def _inside_quote(tokens: Sequence[_Token], i: int) -> bool:
-    """Whether token ``i`` is inside double quotes (counting marks before it)."""
-    inside = False
-    for tok in tokens[:i]:
-        if tok.text in _QUOTE_TOKENS:
-            inside = tok.text == "“" or tok.text == '"' and not inside
-    return inside
+class _QuoteTracker:
+    """Whether tokens are inside double quotes, asked in increasing order (linear overall)."""
+
+    def __init__(self, tokens: Sequence[_Token]) -> None:
+        self.tokens, self.seen, self.inside = tokens, 0, False
+
+    def inside_at(self, i: int) -> bool:
+        """Whether token ``i`` is inside double quotes (counting the marks before it)."""
+        for tok in self.tokens[self.seen:i]:
+            if tok.text in _QUOTE_TOKENS:
+                self.inside = tok.text == "“" or tok.text == '"' and not self.inside
+        self.seen = max(self.seen, i)
+        return self.inside
 
 
 def _looks_like_place(key: str, count: int, after_preposition: int) -> bool:
@@ -432,7 +465,7 @@ def _merge_aliases(keys: list[str], full_names: list[str], counts: Counter[str],
         fuller = [
             other for other in dict.fromkeys([*keys, *full_names])
             if other != key and words and words <= content(other)
-            and (len(content(other)) > len(words) or len(other) > len(key))
+            and (len(content(other)) > len(words) or not _title_gender(key) and len(other) > len(key))
             and compatible(key, other)
         ]
         # distinct people among the fuller names (by content words) must be
@@ -504,6 +537,10 @@ def _is_apostrophe_close(text: str, i: int) -> bool:
     return bool(word and follows and (word.group().lower().endswith("in") or word.group().endswith("s")))
 
 
+_DOUBLE_MARK_RE = re.compile(r'["“”„]')
+_SINGLE_MARK_RE = re.compile(r"['‘’]")
+
+
 def _scan_marks(text: str, style: str) -> tuple[list[tuple[int, int]], int | None]:
     """Quote spans in one paragraph, and where a quote left open there began.
 
@@ -514,7 +551,8 @@ def _scan_marks(text: str, style: str) -> tuple[list[tuple[int, int]], int | Non
     """
     spans: list[tuple[int, int]] = []
     start: int | None = None
-    for i, ch in enumerate(text):
+    for mark in (_DOUBLE_MARK_RE if style == "double" else _SINGLE_MARK_RE).finditer(text):
+        i, ch = mark.start(), mark.group()
         if style == "double":
             if ch in _DOUBLE_OPEN:
                 if start is not None and i > start:
@@ -682,11 +720,13 @@ class _Attributor:
         self.gap = 0
         self.total_mentions = 0
         self.subjects: dict[str, tuple[str, int]] = {}  # gender → last subject named, when
-        self.latest_of_gender: dict[str, list[tuple[str, int]]] = {}  # see _mention
+        self.latest_of_gender: dict[str, dict[str, int]] = {}  # see _mention
         self.cast_people = set(cast.names.values()) | set(cast.epithets.values())
         self.known = self.cast_people | {cast.narrator}
         self.made: dict[int, Quote] = {}  # id of a QuoteSpan → its Quote, for continuations
         self.described: dict[str, str] = {}  # descriptions that spoke ("old man") → speaker
+        # first words of known descriptions, to skip most determiners fast
+        self.description_starts = {key.split()[0] for key in cast.epithets}
         self.title_holders: dict[str, set[str]] = {}  # "uncle" → characters called "Uncle …"
         for surface, canon in cast.names.items():
             words = surface.split()
@@ -700,9 +740,13 @@ class _Attributor:
         self.recent.append(name)
         self.total_mentions += 1
         # the last few distinct names of each gender, newest last, with when
-        latest = self.latest_of_gender.setdefault(self.cast.gender(name), [])
-        latest[:] = [(n, w) for n, w in latest[-3:] if n != name]
-        latest.append((name, self.total_mentions))
+        latest = self.latest_of_gender.get(self.cast.gender(name))
+        if latest is None:
+            latest = self.latest_of_gender[self.cast.gender(name)] = {}
+        latest.pop(name, None)
+        latest[name] = self.total_mentions
+        if len(latest) > 4:
+            del latest[next(iter(latest))]
 
     def resolve_pronoun(self, gender: str, avoid: str | None = None) -> str | None:
         """The most recently mentioned character of that gender (else of unknown gender).
@@ -716,7 +760,7 @@ class _Attributor:
             return subject
         horizon = self.total_mentions - self.RECENT
         for wanted in (gender, ""):
-            for name, when in reversed(self.latest_of_gender.get(wanted, ())):
+            for name, when in reversed(self.latest_of_gender.get(wanted, {}).items()):
                 if when > horizon and name != avoid and (
                         wanted or name in self.known and name != self.cast.narrator):
                     return name
@@ -729,10 +773,16 @@ class _Attributor:
         names = {i: j for i, j, _ in found}
         canon = {i: c for i, _, c in found}
         refs: dict[int, str] = {}
-        sentence_pos = 0
+        last_end = -2  # index of the last sentence end (-2: the first token is at position 1)
         for i, tok in enumerate(tokens):
-            sentence_pos = 0 if i and tokens[i - 1].text in _SENTENCE_END else sentence_pos + 1
-            epithet = self._epithet(tokens, i) if tok.low in _DETERMINERS else None
+            kind = tok.kind
+            if kind == "end":
+                last_end = i
+                continue
+            if not kind and i not in canon:
+                continue
+            sentence_pos = i - last_end - 1
+            epithet = self._epithet(tokens, i) if kind == "det" else None
             if i in canon:
                 refs[i] = canon[i]
                 self._mention(canon[i])
@@ -741,14 +791,16 @@ class _Attributor:
             elif epithet:
                 refs[i], names[i] = epithet
                 self._mention(epithet[0])
-            elif tok.low == "the" and sentence_pos <= 1 and self._person_noun_end(tokens, i):
+            elif tok.low in ("the", "a", "an") and sentence_pos <= 1 and self._person_noun_end(tokens, i):
                 # "The woman did not answer. … she whispered": a described subject
+                # ("A man's voice …" introduces "the man")
                 end = self._person_noun_end(tokens, i)
-                ref = refs[i] = self.description(tokens[i:end], None)
+                phrase = [*tokens[i:end - 1], _Token(_possessed(tokens[end - 1].text))]
+                ref = refs[i] = self.description(phrase, None)
                 names[i] = end
                 self._mention(ref)
                 self.subjects[self.cast.gender(ref)] = (ref, self.total_mentions)
-            elif tok.low == "i" and tok.text == "I":
+            elif kind == "I":
                 refs[i] = self.cast.narrator
             elif tok.low in _GENDER_PRONOUNS:
                 ref = self.resolve_pronoun(_GENDER_PRONOUNS[tok.low])
@@ -760,9 +812,9 @@ class _Attributor:
 
     @staticmethod
     def _person_noun_end(tokens: Sequence[_Token], i: int) -> int | None:
-        """End of "the [adjective] woman" at ``i``: a description of a gendered person."""
+        """End of "the [adjective] woman" (or "a man's") at ``i``: a gendered person."""
         for j in range(i + 1, min(i + 4, len(tokens))):
-            if tokens[j].low in _NOUN_GENDER:
+            if _possessed(tokens[j].low) in _NOUN_GENDER:
                 return j + 1
             if not _description_word(tokens[j]) or tokens[j].capitalised:
                 return None
@@ -770,6 +822,8 @@ class _Attributor:
 
     def _epithet(self, tokens: Sequence[_Token], i: int) -> tuple[str, int] | None:
         """(character, end index) for a description starting at token ``i``, if known."""
+        if i + 1 >= len(tokens) or tokens[i + 1].low not in self.description_starts:
+            return None
         for n in (3, 2, 1):
             if i + n >= len(tokens):
                 continue
@@ -832,20 +886,26 @@ class _Attributor:
             relative = self._relative(possessor, gender)
             if relative:
                 return relative
-        elif gender:
+        elif gender and phrase[0].low not in ("my", "your", "our", "their", "a", "an"):
             # "the girl" may be a named girl, but not the one who just spoke
+            # ("my father" is no one met so far, "a woman" someone new)
             talking = set(self.speakers[-1:])
             for name in list(self.recent)[-15:][::-1]:
                 if name in self.cast_people and self.cast.gender(name) == gender \
                         and name not in talking:
                     if phrase[-1].low in _FAMILY_ROLES:  # "the mother" stays who she was
-                        self.described[key] = name
+                        self._describe(key, name)
                     return name
         det = "the" if phrase[0].low in ("a", "an", "this", "that") else phrase[0].low
         name = " ".join([det, *(t.text for t in phrase[1:])])
-        self.described[key] = name
+        self._describe(key, name)
         self.known.add(name)
         return name
+
+    def _describe(self, key: str, name: str) -> None:
+        """Remember that the description ``key`` ("old man") names ``name``."""
+        self.described[key] = name
+        self.description_starts.add(key.split()[0])
 
     def _relative(self, possessor: str | None, gender: str) -> str | None:
         """The only cast member of ``gender`` sharing the possessor's surname."""
@@ -899,7 +959,10 @@ class _Attributor:
             subject = self._subject_at(ch, i)
             if subject is None:
                 return None
+            # "he said", "the boy half cried": at most one word between
             after_verb = self._verb_at(toks, subject[2])
+            if after_verb is None and subject[2] + 1 < len(toks) and toks[subject[2]].text.islower():
+                after_verb = self._verb_at(toks, subject[2] + 1)
             if after_verb is None:
                 return None
             addressee = self._object_after(ch, after_verb)
@@ -987,6 +1050,8 @@ class _Attributor:
         followed by "sir" ("Pip, sir.") answers a question; it names no one
         addressed.
         """
+        if not self.cast.mentions_a_name(quote_text):
+            return None
         toks = _tokens(quote_text)
         for i, j, canon in self.cast.find_names(toks):
             before = toks[i - 1].low if i > 0 else ""
@@ -1062,15 +1127,17 @@ class _Attributor:
                 guesses.append(after)
             else:
                 guesses.append(before or after)
-        context = _TurnContext(guesses, [self.say_clauses(ch, last_sentence_only=False) for ch in chunks],
-                               self.beat_subjects(chunks))
+        context = None  # built only when some quote of the turn needs it
+        if any(g is None and not r[3] for g, r in zip(guesses, regions)):
+            context = _TurnContext(guesses, [self.say_clauses(ch, last_sentence_only=False) for ch in chunks],
+                                   self.beat_subjects(chunks))
         quotes = []
         for k, (_, _, span, continued) in enumerate(regions):
             if continued:
                 self._attribute_continuation(span, guesses[k])
                 continue
             addressee = self.vocative(span.text)
-            guess = guesses[k] or context.speaker(k, addressee) or self.turn_taking(addressee)
+            guess = guesses[k] or (context and context.speaker(k, addressee)) or self.turn_taking(addressee)
             if guess is not None and guess.speaker == addressee and guesses[k] is None:
                 guess = self.turn_taking(addressee)
             quote = Quote(chapter=0, paragraph=span.paragraph, start=span.start, end=span.end,
@@ -1153,7 +1220,7 @@ def attribute_paragraphs(texts: Sequence[str], cast: Cast,
     for p, text in enumerate(texts):
         quotes.extend(attributor.paragraph(text, regions[p], bool(scene_breaks and scene_breaks[p])))
     _fill_from_next_addressee(quotes)
-    _name_the_unnamed(quotes, set(cast.names.values()))
+    _name_the_unnamed(quotes, cast)
     _no_one_addresses_themself(quotes)
     return quotes
 
@@ -1176,13 +1243,15 @@ def _no_one_addresses_themself(quotes: list[Quote], look_back: int = 4) -> None:
                 break
 
 
-def _name_the_unnamed(quotes: list[Quote], named: set[str]) -> None:
+def _name_the_unnamed(quotes: list[Quote], cast: Cast) -> None:
     """Give unnamed speakers (the narrator, "the old man") the name others call them.
 
     When a quote next to one by an unnamed speaker addresses someone by
     name ("Good night, Watson."), that name is a vote for who the unnamed
-    speaker is; a clear winner renames them.
+    speaker is; a clear winner of a compatible gender renames them ("the
+    man" is never called Tuppence).
     """
+    named = set(cast.names.values())
     votes: dict[str, Counter[str]] = {}
     for k, quote in enumerate(quotes):
         if not quote.addressee or quote.addressee not in named or quote.addressee == quote.speaker:
@@ -1194,7 +1263,8 @@ def _name_the_unnamed(quotes: list[Quote], named: set[str]) -> None:
     renames = {}
     for unnamed, tally in votes.items():
         (best, n), *rest = tally.most_common(2) + [("", 0)]
-        if n >= 1 and n > 2 * rest[0][1]:
+        genders = {cast.gender(unnamed), cast.gender(best)}
+        if n >= 1 and n > 2 * rest[0][1] and not {"m", "f"} <= genders:
             renames[unnamed] = best
     for quote in quotes:
         quote.speaker = renames.get(quote.speaker, quote.speaker) if quote.speaker else None

@@ -74,19 +74,23 @@ def bare_name(name: str) -> str:
     return _DISAMBIGUATOR_RE.sub("", name).strip()
 
 
+_Keys = tuple[tuple[str, ...], ...]
+"""For each term of a regex, the words every match of it holds (lower-case; ``*`` ends a word start)."""
+
+
 @dataclass(frozen=True, eq=False)  # compared by identity: lexicons are cached
 class _Lexicon:
     """A whole-word regex, with the words a sentence must hold for it to match there.
 
-    ``keys`` lists groups of lower-case words (a trailing ``*`` means any
-    word with that start); a sentence can only match when it holds a word of
-    every group. None when the terms give no such word (then every sentence
-    is tried). This lets :class:`_Text` run the regex on a few sentences
-    found through its word index instead of on the whole story.
+    ``keys`` are groups of :data:`_Keys`: a sentence can only match when, for
+    every group, it holds all the words of one of its terms. None when some
+    term holds no whole word (then every sentence is tried). This lets
+    :class:`_Text` run the regex on the few sentences its word index points
+    to instead of on the whole story.
     """
 
     pattern: re.Pattern[str]
-    keys: tuple[frozenset[str], ...] | None
+    keys: tuple[_Keys, ...] | None
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text)
@@ -101,18 +105,26 @@ class _Lexicon:
 _TOKEN_RE = re.compile(r"\w+")
 
 
-def _trigger(term: str) -> str | None:
-    """The word (lower-case, ``*``-ended when open) that any match of ``term`` starts with, if any."""
-    first = _TOKEN_RE.match(term)
-    if first is None:
-        return None
-    return first.group().lower() + ("*" if term[first.end():first.end() + 1] == "*" else "")
+def _words_of(term: str, open_end: bool = False) -> tuple[str, ...]:
+    """The words any match of ``term`` holds, as :data:`_Keys` spells them.
+
+    A word after a ``*`` is skipped (it is glued to the wildcard's letters);
+    one before a ``*`` — or at the end when ``open_end`` (the regex puts no
+    word boundary after the term) — is only a word start.
+    """
+    words = []
+    for run in _TOKEN_RE.finditer(term):
+        if run.start() and term[run.start() - 1] == "*":
+            continue
+        after = term[run.end():run.end() + 1]
+        words.append(run.group().lower() + ("*" if after == "*" or (not after and open_end) else ""))
+    return tuple(words)
 
 
-def _triggers(terms: Iterable[str]) -> frozenset[str] | None:
-    """The words of :func:`_trigger` for each term; None when one term has none."""
-    keys = [_trigger(term) for term in terms]
-    return None if None in keys else frozenset(keys)
+def _keys(terms: Iterable[str], open_end: bool = False) -> _Keys | None:
+    """:func:`_words_of` for every term; None when one term holds no word."""
+    keys = tuple(_words_of(term, open_end) for term in terms)
+    return None if not all(keys) else keys
 
 
 @lru_cache(maxsize=512)
@@ -126,7 +138,7 @@ def _lexicon(*terms: str, ignore_case: bool = True) -> _Lexicon:
         escaped = re.escape(term).replace(r"\*", r"\w*").replace(r"\ ", r"\s+").replace("'", "['’]")
         parts.append(escaped)
     pattern = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.I if ignore_case else 0)
-    keys = _triggers(terms)
+    keys = _keys(terms)
     return _Lexicon(pattern, None if keys is None else (keys,))
 
 
@@ -155,7 +167,9 @@ def _scan(pattern: re.Pattern[str] | _Lexicon, sentences: Iterable[str]) -> _Hit
     return _Hits.of((n, sentence) for n, sentence in counted if n)
 
 
+_ASCII_FOLDS = str.maketrans("İıſ\u212a", "iisk")  # non-ASCII letters re.IGNORECASE matches to ASCII ones
 _NON_LETTER_BYTES = bytes(b for b in range(128) if not chr(b).isalpha())
+_NON_ASCII_LETTER_RE = re.compile(r"[^\W\x00-\x7f]")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
@@ -216,18 +230,27 @@ class _Text:
 
     @cached_property
     def _index(self) -> tuple[dict[str, list[int]], list[int]]:
-        """Lower-case word → the sentences holding it; and the sentences with non-ASCII words.
+        """Lower-case word → the sentences holding it; and the sentences holding a non-ASCII word.
 
-        A non-ASCII word may match a term case-insensitively under another
-        spelling (re's case folding), so those few sentences are always tried.
+        A non-ASCII word is also indexed under its ASCII spelling when
+        re's case folding would let it match one ("ſex" as "sex"); the
+        sentences holding one are tried for every term that is not ASCII.
         """
         postings: dict[str, list[int]] = {}
         unusual = []
         for i, sentence in enumerate(self.sentences):
-            lowered = sentence.lower()
-            words = set(_TOKEN_RE.findall(lowered))
-            if not lowered.isascii() and not all(word.isascii() for word in words):
-                unusual.append(i)
+            if _NON_ASCII_LETTER_RE.search(sentence) is None:
+                words = set(_TOKEN_RE.findall(sentence.lower()))
+            else:
+                words = set()
+                for word in set(_TOKEN_RE.findall(sentence)):
+                    words.add(word.lower())
+                    if not word.isascii():
+                        folded = word.translate(_ASCII_FOLDS).lower()
+                        if folded.isascii():
+                            words.add(folded)
+                if not all(word.isascii() for word in words):
+                    unusual.append(i)
             for word in words:
                 holders = postings.get(word)
                 if holders is None:
@@ -241,20 +264,29 @@ class _Text:
         """The indexed words, sorted (for words by their start)."""
         return sorted(self._index[0])
 
-    def _holding(self, keys: frozenset[str]) -> set[int]:
-        """Sentences holding one of ``keys`` (or a non-ASCII word)."""
-        postings, unusual = self._index
-        found = set(unusual)
-        for key in keys:
-            if key.endswith("*"):
-                start = key[:-1]
-                vocabulary = self._vocabulary
-                for word in vocabulary[bisect_left(vocabulary, start):]:
-                    if not word.startswith(start):
-                        break
-                    found.update(postings[word])
-            else:
-                found.update(postings.get(key, ()))
+    def _holders(self, word: str) -> list[list[int]]:
+        """The posting lists of ``word`` (of every word with that start, for ``start*``)."""
+        postings = self._index[0]
+        if not word.endswith("*"):
+            return [postings.get(word, [])]
+        start, vocabulary = word[:-1], self._vocabulary
+        found = []
+        for known in vocabulary[bisect_left(vocabulary, start):]:
+            if not known.startswith(start):
+                break
+            found.append(postings[known])
+        return found
+
+    def _holding(self, keys: _Keys) -> set[int]:
+        """Sentences that may hold a match of one of the terms (and, for non-ASCII terms, those with non-ASCII words).
+
+        Each term is looked up by its rarest word.
+        """
+        found = set(self._index[1]) if not all(w.isascii() for words in keys for w in words) else set()
+        for words in keys:
+            rarest = min((self._holders(word) for word in words), key=lambda lists: sum(map(len, lists)))
+            for holders in rarest:
+                found.update(holders)
         return found
 
     def candidates(self, lexicon: _Lexicon) -> Sequence[int]:
@@ -988,8 +1020,8 @@ class _Suggester:
             rf"|\b{who}['’]s\s+(?:{'|'.join(_REMAINS)})\b",
             re.I,
         )
-        named = _triggers(names)
-        deadly = _triggers((*_DEATH_PHRASES, *_KILLING, *_REMAINS))
+        named = _keys(names)
+        deadly = _keys(_DEATH_PHRASES, open_end=True) + _keys((*_KILLING, *_REMAINS))
         return self.text.hits(_Lexicon(pattern, None if named is None else (named, deadly)))
 
     # ------------------------------------------------------------ categories

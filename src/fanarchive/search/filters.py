@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 
 from django.conf import global_settings
 
+from fanarchive.reading.canon import load_canon
+from fanarchive.reading.model import Episode
 from fanarchive.tags.models import CATEGORIES, RATINGS, WARNINGS
 
 #: Sort keys the filter offers, with their labels, in menu order.
@@ -89,6 +91,35 @@ def _count(value: str, label: str, notices: list[str]) -> int | None:
     return None
 
 
+def timeline_fandoms() -> list[str]:
+    """Canon fandoms with a known timeline, by name: those "set during" can filter on."""
+    return sorted((f.name for f in load_canon().fandoms.values() if f.timeline), key=str.casefold)
+
+
+def _setting(fandom_name: str, episode_name: str, notices: list[str]) -> tuple[str, str]:
+    """The canon fandom name and episode code of a "set during" request.
+
+    Either may come back "" (with a notice when something typed was unusable);
+    a fandom without an episode is kept so the form remembers it, but does
+    not filter.
+    """
+    if not fandom_name:
+        if episode_name:
+            notices.append(f"Choose the fandom of “{episode_name}” to filter by episode; it was ignored.")
+        return "", ""
+    fandom = load_canon().fandom(fandom_name)
+    if fandom is None or not fandom.timeline:
+        notices.append(f"There is no episode list for “{fandom_name}”, so “set during” was ignored.")
+        return "", ""
+    if not episode_name:
+        return fandom.name, ""
+    episode = fandom.episode(episode_name)
+    if episode is None:
+        notices.append(f"“{episode_name}” is not an episode of {fandom.name} that we know; “set during” was ignored.")
+        return fandom.name, ""
+    return fandom.name, episode.code
+
+
 def parse_page(value: str, notices: list[str]) -> int:
     """A 1-based page number; anything else means page 1 (with a notice)."""
     value = value.strip()
@@ -116,6 +147,10 @@ class FilterCriteria:
     language: str = ""
     updated_since: datetime.date | None = None
     q: str = ""
+    #: "Set during": a canon fandom (name or alias) and an episode code or
+    #: title on its timeline; see :meth:`set_during_episode`.
+    set_in: str = ""
+    set_during: str = ""
     sort: str = DEFAULT_SORT
     page: int = 1
     #: Why parts of the request were ignored; not part of the query string.
@@ -170,6 +205,7 @@ class FilterCriteria:
             sort = DEFAULT_SORT
 
         page = parse_page(one("page"), notices)
+        set_in, set_during = _setting(one("set_in"), one("set_during"), notices)
 
         return cls(
             tags=_names(many("tag")),
@@ -182,6 +218,8 @@ class FilterCriteria:
             language=language,
             updated_since=updated_since,
             q=one("q"),
+            set_in=set_in,
+            set_during=set_during,
             sort=sort,
             page=page,
             notices=notices,
@@ -206,6 +244,8 @@ class FilterCriteria:
             pairs.append(("updated_since", self.updated_since.isoformat()))
         if self.q:
             pairs.append(("q", self.q))
+        if self.set_in and self.set_during:
+            pairs += [("set_in", self.set_in), ("set_during", self.set_during)]
         if self.sort != DEFAULT_SORT:
             pairs.append(("sort", self.sort))
         if self.page != 1:
@@ -217,6 +257,21 @@ class FilterCriteria:
         criteria = dataclasses.replace(self, **changes) if changes else self
         encoded = urlencode(criteria.params())
         return f"?{encoded}" if encoded else ""
+
+    def set_during_episode(self) -> tuple[str, Episode] | None:
+        """The canon fandom's name and the episode a "set during" filter asks for, if any.
+
+        A work is set during episode E when its stored placement, the open
+        interval (after, before), starts at or before E and ends after it:
+        ``after_index <= E.index < before_index``, a missing bound being
+        unbounded. ``after == E`` counts: the work is set in E's aftermath. A
+        placement with neither bound says nothing about time and never matches.
+        """
+        if not (self.set_in and self.set_during):
+            return None
+        fandom = load_canon().fandom(self.set_in)
+        episode = fandom.episode(self.set_during) if fandom else None
+        return (fandom.name, episode) if fandom and episode else None
 
     @property
     def is_filtered(self) -> bool:

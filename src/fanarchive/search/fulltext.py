@@ -91,15 +91,18 @@ def _pg_tsquery(terms: Iterable[Term], joiner: str = " & ") -> tuple[str, list[s
     return f"to_tsquery('{FTS_CONFIG}', %s)", [joiner.join(parts)]
 
 
-def _term_sql(term: Term) -> tuple[str, list[str]]:
-    """SQL selecting ``(work_id, relevance)`` per posted chapter matching ``term``."""
+def _term_sql(term: Term, ranked: bool = True) -> tuple[str, list[str]]:
+    """SQL selecting ``(work_id, relevance)`` per posted chapter matching ``term``.
+
+    Unranked, relevance is 0 and PostgreSQL answers from the GIN index alone
+    (ranking reads every matching chapter's stored vector).
+    """
     if connection.vendor == "postgresql":
         tsquery, params = _pg_tsquery([term])
-        sql = f"SELECT work_id, ts_rank(document, q) FROM {PG_FTS_TABLE}, {tsquery} AS q WHERE document @@ q"
-        return sql, params
-    # bm25 is lower for better matches.
-    sql = f"SELECT work_id, -bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-    return sql, [_fts5_match([term])]
+        rank = "ts_rank(document, q)" if ranked else "0"
+        return f"SELECT work_id, {rank} FROM {PG_FTS_TABLE}, {tsquery} AS q WHERE document @@ q", params
+    rank = f"-bm25({FTS_TABLE})" if ranked else "0"  # bm25 is lower for better matches
+    return f"SELECT work_id, {rank} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_fts5_match([term])]
 
 
 def matching_sql(query: TextQuery) -> tuple[str, list[str]]:
@@ -110,21 +113,21 @@ def matching_sql(query: TextQuery) -> tuple[str, list[str]]:
     """
     selects, params = [], []
     for term in query.terms:
-        sql, term_params = _term_sql(term)
+        sql, term_params = _term_sql(term, ranked=False)
         selects.append(f"SELECT work_id FROM ({sql}) AS term_{len(selects)}")
         params += term_params
     return " INTERSECT ".join(selects), params
 
 
-def scores(query: TextQuery) -> dict[int, float]:
-    """Every work matching all terms, with its relevance (higher is better).
+def scores(query: TextQuery, ranked: bool = True) -> dict[int, float]:
+    """Every work matching all terms, with its relevance (higher is better; 0 unranked).
 
     A work's relevance is the sum over terms of its best chapter's score.
     """
     total: dict[int, float] | None = None
     with connection.cursor() as cursor:
         for term in query.terms:
-            cursor.execute(*_term_sql(term))
+            cursor.execute(*_term_sql(term, ranked))
             best: dict[int, float] = {}
             for work_id, score in cursor.fetchall():
                 if score > best.get(work_id, float("-inf")):

@@ -159,7 +159,8 @@ class FilterIndex:
         yield from self.languages.values()
         yield from self.tags.values()
 
-    def _set_flags(self, row: WorkRow) -> None:
+    def _set_flags(self, row: WorkRow, present: bool = False) -> None:
+        """Put a work in the flag and language bitmaps (``present``: it may be in others)."""
         flags = [
             (self.works, True),
             (self.posted, row.posted),
@@ -168,9 +169,10 @@ class FilterIndex:
         ]
         for bitmap, member in flags:
             (bitmap.add if member else bitmap.discard)(row.id)
-        for language, bitmap in self.languages.items():
-            if language != row.language:
-                bitmap.discard(row.id)
+        if present:
+            for language, bitmap in self.languages.items():
+                if language != row.language:
+                    bitmap.discard(row.id)
         self.languages.setdefault(row.language, BitMap()).add(row.id)
 
     # --- keeping current --------------------------------------------------------
@@ -206,7 +208,7 @@ class FilterIndex:
                 row = WorkRow.from_values(values)
                 found.add(row.id)
                 present = row.id in self.works
-                self._set_flags(row)
+                self._set_flags(row, present)
                 for column, value in row.sort_values.items():
                     self.columns[column].put(row.id, value, present)
         for work_id in set(work_ids) - found:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from fanarchive.search.filters import FilterCriteria
 from fanarchive.search.resolve import resolve
 from fanarchive.search.results import ResultPage, paginate
-from fanarchive.works.models import Work, WorkTag
+from fanarchive.works.models import Work, WorkReading, WorkTag
 
 #: Sort key -> ORDER BY, matching the indexes on Work.
 ORDERINGS = {
@@ -32,6 +32,26 @@ ORDERINGS = {
 def _tagged_with_any(tag_ids: set[int]) -> Exists:
     """Works carrying at least one tag in ``tag_ids``."""
     return Exists(WorkTag.objects.filter(work=OuterRef("pk"), tag_id__in=tag_ids))
+
+
+def placed_during(criteria: FilterCriteria) -> QuerySet | None:
+    """Readings that place their work during the "set during" episode; None without that filter.
+
+    ``after_index <= E < before_index`` with missing bounds unbounded (see
+    :meth:`FilterCriteria.set_during_episode`), written as three ranges on
+    the (canon_fandom, after_index, before_index) index.
+    """
+    setting = criteria.set_during_episode()
+    if setting is None:
+        return None
+    fandom, episode = setting
+    at = episode.index
+    return WorkReading.objects.filter(
+        Q(after_index__lte=at, before_index__gt=at)
+        | Q(after_index__lte=at, before_index__isnull=True)
+        | Q(after_index__isnull=True, before_index__gt=at),
+        canon_fandom=fandom,
+    )
 
 
 def filtered_works(criteria: FilterCriteria, user) -> tuple[QuerySet, list[str]]:
@@ -59,6 +79,8 @@ def filtered_works(criteria: FilterCriteria, user) -> tuple[QuerySet, list[str]]
     if criteria.updated_since:
         since = datetime.datetime.combine(criteria.updated_since, datetime.time.min, tzinfo=datetime.UTC)
         works = works.filter(updated_at__gte=since)
+    if (placed := placed_during(criteria)) is not None:
+        works = works.filter(pk__in=placed.values("work_id"))
     return works.order_by(*ORDERINGS[criteria.sort]), resolved.notices
 
 

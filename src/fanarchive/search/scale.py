@@ -100,11 +100,11 @@ def _find_works(criteria: FilterCriteria, user) -> ResultPage:
     if text is not None and not text:
         notices.append(f"“{criteria.q}” has no words to search for, so it was ignored.")
         text = None
-    relevance = fulltext.scores(text) if text else None
-    if relevance is not None and criteria.sort != DEFAULT_SORT:
-        text_filter, relevance = BitMap(relevance), None  # matches, ordered by the chosen sort
-    else:
-        text_filter = BitMap(relevance) if relevance is not None else None
+    by_relevance = criteria.sort == DEFAULT_SORT
+    relevance = fulltext.scores(text, ranked=by_relevance) if text else None
+    text_filter = BitMap(relevance) if relevance is not None else None
+    if not by_relevance:
+        relevance = None  # the matches are ordered by the chosen sort
 
     page = None
     if engine_name() == "index" and criteria.sort in SORT_COLUMNS:
@@ -119,6 +119,9 @@ def _from_index(
 ) -> ResultPage | None:
     """The page from this process's filter index, or None when no index is built."""
     resolved = resolve(criteria)
+    if (placed := orm.placed_during(criteria)) is not None:  # "set during" is in indexed DB columns, not bitmaps
+        placed_ids = BitMap(placed.values_list("work_id", flat=True))
+        text_filter = placed_ids if text_filter is None else text_filter & placed_ids
     live = live_index()
     with live.lock:
         index = live.current()

@@ -82,7 +82,8 @@ class PlacementView:
     def sentence(self) -> str:
         """'Set after 2x14 “Innocence”, before 2x21 “Becoming, Part I” (season 2)'."""
         bounds = [f"after {self.after}" if self.after else "", f"before {self.before}" if self.before else ""]
-        said = ", ".join(filter(None, bounds)) or (f"in season {self.season}" if self.season else f"in {self.fandom} canon")
+        unbounded = f"in season {self.season}" if self.season else f"in {self.fandom} canon"
+        said = ", ".join(filter(None, bounds)) or unbounded
         season = f" (season {self.season})" if self.season and (self.after or self.before) else ""
         return f"Set {said}{season}"
 
@@ -116,6 +117,11 @@ class SpeakerShare:
     words: int
     percent: int  # of every quoted word, rounded
     attributed: bool = True
+
+    @property
+    def percent_label(self) -> str:
+        """"12%", or "<1%" for a speaker whose few words round to nothing."""
+        return "<1%" if self.words and not self.percent else f"{self.percent}%"
 
     @property
     def bar_class(self) -> str:
@@ -216,7 +222,7 @@ def present_suggestions(
     """Suggestions grouped by tag type (archive order), most confident first in each group.
 
     ``work_tag_keys``: :func:`tag_key` of the work's tags and their canonical
-    tags; ``known``: existing tags by the key of the suggested name.
+    tags; ``known``: the archive's tags of the suggested types and names.
     """
     known = known or {}
     by_type: dict[str, list[SuggestionView]] = {}
@@ -293,7 +299,8 @@ def reading_view_for(work: Work) -> ReadingView | None:
     if reading is None:
         return None
     names = [_text(item, "name") for item in _mappings(reading.result, "suggestions")]
-    work_tag_keys = {key for tag in Tag.objects.filter(works=work).select_related("merger") for key in _known_tag(tag).keys}
+    on_work = Tag.objects.filter(works=work).select_related("merger")
+    work_tag_keys = {key for tag in on_work for key in _known_tag(tag).keys}
     suggested = Tag.objects.named(filter(None, names)).select_related("merger") if any(names) else []
     known = {(tag.type, tag.key): _known_tag(tag) for tag in suggested}
     return present_reading(reading.result, work_tag_keys, known)

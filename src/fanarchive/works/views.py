@@ -5,18 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
+from fanarchive.reading.canon import load_canon
 from fanarchive.search import counters
 from fanarchive.search.engine import find_works
-from fanarchive.search.filters import CHECKBOX_GROUPS, LANGUAGES, SORTS, FilterCriteria, is_number
+from fanarchive.search.filters import (
+    CHECKBOX_GROUPS, LANGUAGES, SORTS, FilterCriteria, is_number, plain_text, timeline_fandoms,
+)  # fmt: skip
 from fanarchive.search.results import with_blurb_data
 from fanarchive.tags.counts import fandom_work_counts
 from fanarchive.works.models import Chapter, Series, Work
+from fanarchive.works.reading_view import reading_view_for
 from fanarchive.works.templatetags.archive import SKIN_COOKIE, SKINS
 
 RECENT_ON_HOME = 10
@@ -61,8 +66,25 @@ def work_index(request: HttpRequest) -> HttpResponse:
             "checkbox_groups": checkbox_groups,
             "sorts": SORTS,
             "languages": sorted(LANGUAGES.items(), key=lambda item: item[1]),
+            "timeline_fandoms": timeline_fandoms(),
+            "timeline": load_canon().timeline(criteria.set_in) if criteria.set_in else [],
         },
     )
+
+
+@require_safe
+@cache_control(max_age=3600, public=True)
+def timeline_json(request: HttpRequest) -> JsonResponse:
+    """A canon fandom's episodes in order, for the "set during" field: ``{"fandom", "episodes"}``.
+
+    404 with an ``error`` message when the fandom (``?fandom=`` name or alias) has no known timeline.
+    """
+    name = plain_text(request.GET.get("fandom", ""))
+    fandom = load_canon().fandom(name) if name else None
+    if fandom is None or not fandom.timeline:
+        return JsonResponse({"error": f"No episode list is known for “{name}”."}, status=404)
+    episodes = [{"code": e.code, "title": e.title, "season": e.season} for e in fandom.timeline]
+    return JsonResponse({"fandom": fandom.name, "episodes": episodes})
 
 
 @dataclass
@@ -120,6 +142,7 @@ def render_work(request: HttpRequest, work: Work, chapter: Chapter | None) -> Ht
             "is_first": is_first,
             "is_last": is_last,
             "series_places": series_places(work, request),
+            "reading_view": reading_view_for(work),
         },
     )
 

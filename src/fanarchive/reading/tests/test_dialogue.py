@@ -381,3 +381,142 @@ def test_seed_story_speakers():
     buffy = [q for q in quotes if q.speaker != "Spike"]
     assert [(q.text, q.speaker, q.addressee) for q in buffy] == [("Spike,", "Buffy Summers", "Spike")]
     assert all(q.method != "unknown" for q in quotes)
+
+
+# ---------------------------------------------------------------- casts guessed from novels
+
+
+def test_a_name_seen_once_beside_a_say_verb_is_a_speaker():
+    paragraphs = [
+        "Mrs. Hale poured the tea while Mr. Hale read. Mr. Hale sighed. Mrs. Hale frowned.",
+        '"But you forget the rain," said Dorothea, "and the roads."',
+    ]
+    cast = Cast.from_text(paragraphs)
+    assert cast.canonical("Dorothea") == "Dorothea"
+    assert speakers(paragraphs, cast) == ["Dorothea", "Dorothea"]
+
+
+def test_pronouns_after_a_vocative_do_not_give_its_gender():
+    paragraphs = [
+        '"Morning, Maud!" he called from the gate.',
+        '"Come in, Maud," he said again.',
+        "Maud was a broad, cheerful woman. She laughed at him. Later Maud sang, and she danced.",
+    ]
+    assert Cast.from_text(paragraphs).gender("Maud") == "f"
+
+
+def test_titled_and_family_forms_join_the_full_name():
+    paragraphs = [
+        "Arthur Penrose was old now. He walked slowly, and Arthur Penrose rarely smiled.",
+        "Mr. Penrose had one niece. Mr. Penrose loved her. Uncle Arthur, she called him.",
+        "Uncle Arthur nodded, and the niece smiled.",
+    ]
+    cast = Cast.from_text(paragraphs)
+    assert cast.canonical("Mr. Penrose") == "Arthur Penrose"
+    assert cast.canonical("Uncle Arthur") == "Arthur Penrose"
+    assert cast.gender("Arthur Penrose") == "m"
+
+
+def test_a_name_written_in_full_once_does_not_split_a_surname():
+    paragraphs = [
+        "Fergus Doyle came up the stairs, and Doyle laughed. Fergus Doyle sat down.",
+        "Later Doyle stood. His full name, he said, was Padraig Doyle, but nobody used it.",
+    ]
+    assert Cast.from_text(paragraphs).canonical("Doyle") == "Fergus Doyle"
+
+
+def test_different_titles_on_one_name_are_different_people():
+    paragraphs = [
+        "In the hall Sir Roland waited, and later King Roland came. Sir Roland bowed.",
+        "The court watched as King Roland sat, and Sir Roland stood by him.",
+    ]
+    cast = Cast.from_text(paragraphs)
+    assert cast.canonical("Sir Roland") != cast.canonical("King Roland")
+
+
+def test_common_words_opening_sentences_are_not_names():
+    paragraphs = [
+        "Report came at dawn. Everyone had a report to give, and the report was bad.",
+        "Report was all anyone spoke of; Tamsin read the report twice. Tamsin sighed.",
+    ]
+    cast = Cast.from_text(paragraphs)
+    assert cast.canonical("Report") is None
+    assert cast.canonical("Tamsin") == "Tamsin"
+
+
+# ---------------------------------------------------------------- descriptions
+
+
+def test_a_described_subject_speaks_after_naming_someone_else(cast):
+    text = 'The old lady reached across the desk, took Spike\'s coat, and said: "Mine now."'
+    assert speakers([text], cast) == ["the old lady"]
+
+
+def test_a_title_held_by_one_character_names_the_description():
+    cast = Cast(names={"Uncle Ned": "Ned Carver", "Ned Carver": "Ned Carver", "Dr. Sallow": "Dr. Sallow",
+                       "Pip": "Pip"},
+                genders={"Ned Carver": "m", "Dr. Sallow": "f", "Pip": "m"})
+    paragraphs = ['"Sit down," said his uncle.', '"Open wide," said the doctor.']
+    assert speakers(paragraphs, cast) == ["Ned Carver", "Dr. Sallow"]
+
+
+def test_a_family_description_keeps_its_person(cast):
+    named = Cast(names={**cast.names, "Joyce": "Joyce Summers"},
+                 genders={**cast.genders, "Joyce Summers": "f"})
+    paragraphs = [
+        "Joyce came into the kitchen.",
+        '"Eat something," said the mother.',
+        "Buffy shrugged. Willow and Buffy and Willow again talked about school for ages.",
+        '"Now," said the mother.',
+    ]
+    assert speakers(paragraphs, named) == ["Joyce Summers", "Joyce Summers"]
+
+
+def test_my_father_is_not_the_last_man_mentioned(cast):
+    paragraphs = ["Giles closed the book.", '"Enough," said my father.']
+    assert speakers(paragraphs, cast) == ["my father"]
+
+
+def test_a_described_newcomer_is_who_the_pronoun_means(cast):
+    paragraphs = [
+        "Buffy went out.",
+        'A tall woman came in from the rain. She looked round. "Is this the library?" she asked.',
+    ]
+    assert speakers(paragraphs, cast) == ["the tall woman"]
+
+
+def test_a_possessive_introduces_its_owner(cast):
+    paragraphs = ["Willow typed.", 'A man\'s voice came from the stacks. "Closing time," he said.']
+    assert speakers(paragraphs, cast) == ["the man"]
+
+
+def test_a_description_stops_before_its_verb_or_clause(cast):
+    paragraphs = ['My mother whinnied and said, "Run."', '"Stay," said the ladies whose tea had gone cold.']
+    assert speakers(paragraphs, cast) == ["my mother", "the ladies"]
+
+
+def test_one_word_between_subject_and_say_verb(cast):
+    assert speakers(['"They\'ll start," the boy half cried.'], cast) == ["the boy"]
+
+
+# ---------------------------------------------------------------- addressees
+
+
+@pytest.mark.parametrize("answer", ['"Spike."', '"Spike, sir."'])
+def test_a_name_given_as_an_answer_is_no_vocative(cast, answer):
+    paragraphs = ['"Tell me your name," said Giles.', answer]
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert quotes[1].addressee is None
+
+
+def test_no_one_addresses_themself():
+    cast = Cast(names={"Holmes": "Holmes", "Watson": "Watson"}, genders={"Holmes": "m", "Watson": "m"})
+    paragraphs = ['"Good night, Watson," said Holmes.', '"Good night," I said. "Sleep well, Watson."']
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert [q.speaker for q in quotes] == ["Holmes", "Watson", "Holmes"]
+
+
+def test_an_unnamed_speaker_is_not_renamed_across_genders(cast):
+    paragraphs = ['"Move," said the man.', '"Buffy, run!" Spike shouted.']
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert [(q.speaker, q.addressee) for q in quotes] == [("the man", None), ("Spike", "Buffy Summers")]

@@ -1,6 +1,7 @@
 // Fan Archive: small enhancements; every page works without them.
 //  - tag fields with data-autocomplete fill their <datalist> from /tags/autocomplete
 //  - selects with data-autosubmit submit their form on change (chapter menu)
+//  - the "set during" fandom select (data-timeline) refills its episode <datalist> and clears the episode
 //  - on chapter pages, j / ArrowRight go to the next chapter, k / ArrowLeft to the previous
 "use strict";
 
@@ -37,6 +38,33 @@
     });
   }
 
+  function setUpTimeline(select) {
+    const list = document.getElementById(select.dataset.episodeList);
+    if (!list) return;
+    const episode = select.form.querySelector('input[list="' + list.id + '"]');
+    select.addEventListener("change", async function () {
+      const fandom = select.value;
+      list.replaceChildren();
+      if (episode) episode.value = "";  // an episode of the previous fandom means nothing here
+      if (!fandom) return;
+      const url = new URL(select.dataset.timeline, window.location.href);
+      url.searchParams.set("fandom", fandom);
+      try {
+        const response = await fetch(url, { headers: { Accept: "application/json" } });
+        if (!response.ok || select.value !== fandom) return;
+        const data = await response.json();
+        list.replaceChildren(...data.episodes.map(function (episode) {
+          const option = document.createElement("option");
+          option.value = episode.code;
+          option.textContent = episode.title;
+          return option;
+        }));
+      } catch (error) {
+        // The list is a convenience: typing a code or title still works.
+      }
+    });
+  }
+
   function isTyping(target) {
     return target instanceof HTMLElement &&
       (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA", "BUTTON"].includes(target.tagName));
@@ -59,6 +87,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-autocomplete]").forEach(setUpAutocomplete);
+    document.querySelectorAll("select[data-timeline]").forEach(setUpTimeline);
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.requestSubmit(); });
     });
