@@ -16,7 +16,9 @@ What happens:
    narration sentence that is not an attribution ("Spike asks."), starts a
    new paragraph, and so does every sentence opening with a dialogue dash;
    a quotation after narration stays in its paragraph (an action beat).
-   Gold labels are not consulted.
+   A straight mark opening a sentence opens a quotation and one ending it
+   closes one, so a stray mark cannot invert every later quote of a
+   single-quoted book.  Gold labels are not consulted.
 2. :func:`find_quotations` + :func:`attribute_paragraphs` run with a cast
    from :meth:`Cast.from_text` (no canon data for novels).
 3. Each gold quote is aligned to the predicted quote sharing most of its

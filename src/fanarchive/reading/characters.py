@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from fanarchive.reading.canon import Canon, CanonCharacter, Fandom
 from fanarchive.reading.dialogue import NARRATOR, Cast, find_quotations
 from fanarchive.reading.model import Character, Narration, Placement, Reading
+from fanarchive.reading.patterns import ascii_fold, caseless, word_start
 from fanarchive.reading.placement import explicit_placement, names_titles
 
 # ---------------------------------------------------------------- name matching
@@ -95,7 +96,9 @@ class _Matcher:
             for forms in groups.values():
                 forms.sort(key=lambda f: -f.length)
         starts = sorted({key[0] for key in self.index})
-        self.candidates = re.compile(r"\b[%s]\w*" % re.escape("".join(starts))) if starts else None
+        # a word starting with one of those letters; the word start is checked after the first
+        # letter, so the regex engine can skip straight to those letters
+        self.candidates = re.compile(r"[%s](?<!\w.)\w*" % re.escape("".join(starts))) if starts else None
 
     def _add(self, variant: str, label: str, targets: tuple[_Target, ...]) -> None:
         key = next((m for m in _KEY_WORD.finditer(variant) if m.group()[0].isupper()), None)
@@ -436,7 +439,21 @@ _PERSON = {
     "he": "third", "she": "third", "him": "third", "her": "third", "his": "third", "hers": "third",
     "himself": "third", "herself": "third",
 }
-_PRONOUN = re.compile(r"\b(?:%s)\b" % "|".join(_PERSON), re.IGNORECASE)
+_PRONOUN_START = sorted({c for word in _PERSON for c in (word[0], word[0].upper())}) + ["İ", "ı", "ſ"]
+_PRONOUN_CANDIDATE = re.compile(r"[%s](?<!\w.)\w*" % "".join(_PRONOUN_START))
+"""A whole word starting like a pronoun (in any case).  The word-start check
+comes after the first letter so the regex engine can skip to those letters."""
+
+
+def _count_persons(narrations: Iterable[str]) -> Counter[str]:
+    """Grammatical person of each personal pronoun (any case, but not a lower-case "i")."""
+    words = Counter(_PRONOUN_CANDIDATE.findall("\n".join(narrations)))
+    persons: Counter[str] = Counter()
+    for word, times in words.items():
+        person = _PERSON.get(ascii_fold(word)) if word != "i" else None
+        if person:
+            persons[person] += times
+    return persons
 _IRREGULAR_PAST = frozenset("""
 was were had did said went saw came took made knew thought felt told got gave found left stood sat ran
 held kept let began brought bought caught fought taught meant met paid sent spent built lost heard
@@ -456,17 +473,18 @@ _PERCEPTION = (
     r"focus)\w*"
     r"|(?:['’]s|\s+is|\s+was)\s+(?:not\s+)?(?:sure|surprised|aware|afraid|grateful|glad|certain)"
 )
-_PRONOUN_PERCEIVES = re.compile(r"\b([Ss]he|[Hh]e)\s+(?:\w+ly\s+)?(?:%s)\b" % _PERCEPTION)
+_SHE_OR_HE = word_start(["She", "she", "He", "he"])  # \b([Ss]he|[Hh]e), quick to search for
+_PRONOUN_PERCEIVES = re.compile(r"(%s)\s+(?:\w+ly\s+)?(?:%s)\b" % (_SHE_OR_HE, _PERCEPTION))
 _NAME_PERCEIVES = re.compile(r"\s*(?:\w+ly\s+)?(?:%s)\b" % _PERCEPTION)
 _SPEECH = re.compile(
-    r"\b([Ss]he|[Hh]e)\s+(?:\w+ly\s+)?(?:says|said|asks|asked|tells|told|answers|answered|replies|replied|"
+    r"(" + _SHE_OR_HE + r")\s+(?:\w+ly\s+)?(?:says|said|asks|asked|tells|told|answers|answered|replies|replied|"
     r"shouts|shouted|growls|growled|sneers|sneered|snaps|snapped|whispers|whispered|mutters|muttered|"
     r"commands|commanded|calls|called|yells|yelled|taunts|taunted|murmurs|murmured|hisses|hissed)\b"
 )
-_PARTNER = re.compile(
-    r"\b(my|your|her|his)\s+(honey|boyfriend|girlfriend|lover|beau|sweetheart|fiancée?|husband|wife|girl|guy)\b",
-    re.IGNORECASE,
-)
+_PARTNER = re.compile(r"(%s)\s+(%s)\b" % (  # case-insensitive
+    word_start(["my", "your", "her", "his"], ignore_case=True),
+    caseless(["honey", "boyfriend", "girlfriend", "lover", "beau", "sweetheart", "fiancée", "fiancé", "husband",
+              "wife", "girl", "guy"])))
 _PARTNER_GENDER = {"boyfriend": "m", "beau": "m", "husband": "m", "guy": "m",
                    "girlfriend": "f", "wife": "f", "girl": "f", "fiancée": "f"}
 
@@ -524,8 +542,11 @@ class _Analysis:
     pov_votes: Counter[str] = field(default_factory=Counter)
 
     def count(self, name: str, fandom: str, label: str) -> None:
-        self.counts.setdefault(name, Counter())[label] += 1
-        self.fandom_of.setdefault(name, fandom)
+        counts = self.counts.get(name)
+        if counts is None:
+            counts = self.counts[name] = Counter()
+            self.fandom_of[name] = fandom
+        counts[label] += 1
 
 
 def _walk(paragraphs: list[_Paragraph], mentions: list[_Mention], fandoms: list[Fandom],
@@ -535,14 +556,18 @@ def _walk(paragraphs: list[_Paragraph], mentions: list[_Mention], fandoms: list[
     for mention in mentions:
         by_para.setdefault((mention.chapter, mention.paragraph), []).append(mention)
     genders = {c.name: c.gender for f in fandoms for c in f.characters}
+    perceiving = _by_paragraph(_PRONOUN_PERCEIVES, paragraphs)
+    partnering = _by_paragraph(_PARTNER, paragraphs)
     recency = _Recency()
-    for para in paragraphs:
+    for number, para in enumerate(paragraphs):
         found = by_para.get((para.chapter, para.index), [])
         events: list[tuple[int, str, object]] = [(m.start, "mention", m) for m in found]
-        events += [(m.start(), "perceives", m) for m in _PRONOUN_PERCEIVES.finditer(para.text)]
-        events += [(m.start(), "partner", m) for m in _PARTNER.finditer(para.text)]
+        events += [(pos, "perceives", m) for pos, m in perceiving.get(number, ())]
+        events += [(pos, "partner", m) for pos, m in partnering.get(number, ())]
+        if not events:
+            continue
         events.sort(key=lambda e: e[0])
-        speaker = _speaker(para, found, recency, genders)
+        speaker = _speaker(para, found, recency, genders) if number in partnering else None  # only "my X" needs it
         for pos, kind, item in events:
             if kind == "mention":
                 mention = item
@@ -557,11 +582,27 @@ def _walk(paragraphs: list[_Paragraph], mentions: list[_Mention], fandoms: list[
                 if gender in recency.by_gender:
                     analysis.pov_votes[recency.by_gender[gender]] += 1
             elif kind == "partner":
-                owner = _partner_owner(item, para, found, speaker, recency)
+                owner = _partner_owner(item, pos, para, found, speaker, recency)
                 partner = owner and _partner(owner, item.group(2).lower(), fandoms, placement, speaker,
                                              set(analysis.counts))
                 if partner:
                     analysis.count(partner[0], partner[1], item.group(0))
+
+
+def _by_paragraph(pattern: re.Pattern[str], paragraphs: list[_Paragraph]) -> dict[int, list[tuple[int, re.Match[str]]]]:
+    """Paragraph number → (start in that paragraph, match) for each match of ``pattern``.
+
+    One pass over the paragraphs joined by NUL, which none of the patterns
+    used here can match, so no match spans two paragraphs.
+    """
+    starts = [0]
+    for para in paragraphs:
+        starts.append(starts[-1] + len(para.text) + 1)
+    found: dict[int, list[tuple[int, re.Match[str]]]] = {}
+    for match in pattern.finditer("\0".join(p.text for p in paragraphs)):
+        number = bisect_right(starts, match.start()) - 1
+        found.setdefault(number, []).append((match.start() - starts[number], match))
+    return found
 
 
 def _speaker(para: _Paragraph, found: list[_Mention], recency: _Recency, genders: dict[str, str]) -> str | None:
@@ -582,10 +623,10 @@ def _speaker(para: _Paragraph, found: list[_Mention], recency: _Recency, genders
     return narration[0].target.character.name if narration else None
 
 
-def _partner_owner(match: re.Match[str], para: _Paragraph, found: list[_Mention], speaker: str | None,
+def _partner_owner(match: re.Match[str], pos: int, para: _Paragraph, found: list[_Mention], speaker: str | None,
                    recency: _Recency) -> str | None:
-    """Whose partner "my/your/her/his X" means, or None when unclear."""
-    word, pos = match.group(1).lower(), match.start()
+    """Whose partner "my/your/her/his X" (found at ``pos`` in the paragraph) means, or None when unclear."""
+    word = match.group(1).lower()
     quote = para.in_quote(pos)
     if quote is None:
         return recency.by_gender.get("f" if word == "her" else "m") if word in ("her", "his") else None
@@ -663,10 +704,7 @@ def find_characters(reading: Reading, canon: Canon) -> None:
     _walk(paragraphs, resolved, fandoms, placement, analysis)
 
     narrations = [p.narration() for p in paragraphs]
-    pronouns: Counter[str] = Counter()
-    for text in narrations:
-        pronouns.update(_PERSON[w.lower()] for w in _PRONOUN.findall(text) if w != "i")
-    person = _person(pronouns)
+    person = _person(_count_persons(narrations))
     pov = None
     if analysis.pov_votes and person == "third":
         name, votes = analysis.pov_votes.most_common(1)[0]

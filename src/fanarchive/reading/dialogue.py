@@ -11,8 +11,11 @@ that gender), the same paragraph's other attributed quotes, a say-verb
 clause earlier in the paragraph ("he answers for her."), the character doing
 things in the paragraph (an action beat), and finally turn-taking between
 the last two speakers.  A name used as a vocative inside a quote ("Spike,"
-she says) is the addressee, never the speaker.  Unnamed speakers (the
-first-person narrator, "the old man") take the name others call them by.
+she says) is the addressee, never the speaker.  Described people ("The
+woman did not answer", "said his uncle", "the doctor") are tracked like
+names: a title held by one character names them, and pronouns can point
+at them.  Unnamed speakers (the first-person narrator, "the old man") take
+the name others call them by when the genders agree.
 Each :class:`~fanarchive.reading.model.Quote` records the ``method`` used
 and a ``confidence``.
 
@@ -203,7 +206,7 @@ def _description_word(tok: _Token) -> bool:
 
 
 _TOKEN_CACHE: dict[str, _Token] = {}
-_TOKEN_CACHE_SIZE = 100_000
+_TOKEN_CACHE_SIZE = 50_000  # distinct words kept; cleared when full
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -255,27 +258,59 @@ class Cast:
     narrator: str = NARRATOR
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
     _gender_of: dict[str, str] = field(init=False, repr=False, compare=False)
+    _canonical_of: dict[str, str | None] = field(init=False, repr=False, compare=False)
     _name_word_re: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _titles: tuple[dict[str, set[str]], dict[str, str], re.Pattern[str] | None] | None = field(
+        init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._gender_of = {}
+        self._canonical_of = {}
         self._name_word_re = None
+        self._titles = None
         self._lookup = {_norm_key(surface): canon for surface, canon in self.names.items()}
         for canon in self.names.values():
             self._lookup.setdefault(_norm_key(canon), canon)
         self.epithets = {_epithet_key(k): v for k, v in self.epithets.items()}
 
+    def titles(self) -> tuple[dict[str, set[str]], dict[str, str], re.Pattern[str] | None]:
+        """Titles in the cast's names: who holds each, the ones held by one character, a regex for those.
+
+        ("uncle" → characters called "Uncle …"; a title held by one
+        character names them: "his uncle", "Yes, uncle.")
+        """
+        if self._titles is None:
+            holders: dict[str, set[str]] = {}
+            for surface, canon in self.names.items():
+                words = surface.split()
+                if len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
+                    title = words[0].lower().rstrip(".")
+                    holders.setdefault(_TITLE_WORDS.get(title, title), set()).add(canon)
+            single = {t: next(iter(h)) for t, h in holders.items() if len(h) == 1}
+            pattern = re.compile(rf"(?i)\b(?:{'|'.join(map(re.escape, single))})\b") if single else None
+            self._titles = (holders, single, pattern)
+        return self._titles
+
     def mentions_a_name(self, text: str) -> bool:
         """Quick test: does ``text`` hold a word of any known name?"""
         if self._name_word_re is None:
-            words = {w for surface in self._lookup for w in surface.split() if w.lower() not in _TITLES}
+            words = set()
+            for surface in self._lookup:  # "Doctor" alone is a name; in "Dr Who", "Who" is
+                parts = surface.split()
+                words.update([w for w in parts if w.lower() not in _TITLES] or parts)
             pattern = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
             self._name_word_re = re.compile(rf"\b(?:{pattern})\b") if words else re.compile(r"(?!)")
         return self._name_word_re.search(text) is not None
 
     def canonical(self, surface: str) -> str | None:
         """The canonical name for a surface form, or None when unknown."""
-        return self._lookup.get(_norm_key(surface))
+        try:
+            return self._canonical_of[surface]
+        except KeyError:
+            if len(self._canonical_of) > _TOKEN_CACHE_SIZE:
+                self._canonical_of.clear()
+            found = self._canonical_of[surface] = self._lookup.get(_norm_key(surface))
+            return found
 
     def gender(self, name: str) -> str:
         """``"m"``, ``"f"`` or ``""`` for a canonical name (or a description)."""
@@ -364,6 +399,18 @@ class Cast:
                         break
                     if t.low in _GENDER_PRONOUNS:
                         tally[_GENDER_PRONOUNS[t.low]] += 1
+        # "Poor Douglas", "Finally Tom": a word also seen in lower case is no part of a name
+        for key in [k for k in counts if " " in k]:
+            first, rest = key.split(" ", 1)
+            if first.lower() not in _TITLES and words_seen[first.lower()] >= counts[key]:
+                counts[rest] += counts.pop(key)
+                after_preposition[rest] += after_preposition.pop(key, 0)
+                display.setdefault(rest, display[key].split(" ", 1)[1])
+                pronouns.setdefault(rest, Counter()).update(pronouns.pop(key, Counter()))
+                for flags in (mid_sentence, attributed):
+                    if key in flags:
+                        flags.add(rest)
+
         def person_like(key: str) -> bool:
             if key.split()[0].lower() in _TITLES:
                 return True
@@ -700,6 +747,7 @@ class _Chunk:
     names: dict[int, int]  # first token index of a name → its end index
 
 
+_HEADING_WORDS = {"chapter", "part", "book", "volume", "section", "act", "canto", "phase"}
 _POLITE = {"sir", "ma'am", "ma’am", "madam", "miss", "mum", "m'm"}
 _VOCATIVE_BEFORE = {",", "dear", "my", "oh", "o", "ah", "hey", "hi", "hello", "yes", "no",
                     "well", "look", "listen", "please", "thanks", "sorry", "poor", "dearest"}
@@ -727,12 +775,7 @@ class _Attributor:
         self.described: dict[str, str] = {}  # descriptions that spoke ("old man") → speaker
         # first words of known descriptions, to skip most determiners fast
         self.description_starts = {key.split()[0] for key in cast.epithets}
-        self.title_holders: dict[str, set[str]] = {}  # "uncle" → characters called "Uncle …"
-        for surface, canon in cast.names.items():
-            words = surface.split()
-            if len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
-                title = words[0].lower().rstrip(".")
-                self.title_holders.setdefault(_TITLE_WORDS.get(title, title), set()).add(canon)
+        self.title_holders, self.single_titles, self.title_re = cast.titles()
 
     # -- mentions
 
@@ -769,7 +812,7 @@ class _Attributor:
     def chunk(self, text: str) -> _Chunk:
         """Tokenise narration, resolve its names and pronouns, update recency."""
         tokens = _tokens(text)
-        found = self.cast.find_names(tokens)
+        found = self.cast.find_names(tokens) if self.cast.mentions_a_name(text) else []
         names = {i: j for i, j, _ in found}
         canon = {i: c for i, _, c in found}
         refs: dict[int, str] = {}
@@ -791,16 +834,16 @@ class _Attributor:
             elif epithet:
                 refs[i], names[i] = epithet
                 self._mention(epithet[0])
-            elif tok.low in ("the", "a", "an") and sentence_pos <= 1 and self._person_noun_end(tokens, i):
+            elif tok.low in ("the", "a", "an") and sentence_pos <= 1 \
+                    and (end := self._person_noun_end(tokens, i)):
                 # "The woman did not answer. … she whispered": a described subject
                 # ("A man's voice …" introduces "the man")
-                end = self._person_noun_end(tokens, i)
                 phrase = [*tokens[i:end - 1], _Token(_possessed(tokens[end - 1].text))]
                 ref = refs[i] = self.description(phrase, None)
                 names[i] = end
                 self._mention(ref)
                 self.subjects[self.cast.gender(ref)] = (ref, self.total_mentions)
-            elif kind == "I":
+            elif kind == "I" and not (i and tokens[i - 1].low in _HEADING_WORDS):  # not "Chapter I"
                 refs[i] = self.cast.narrator
             elif tok.low in _GENDER_PRONOUNS:
                 ref = self.resolve_pronoun(_GENDER_PRONOUNS[tok.low])
@@ -1044,16 +1087,23 @@ class _Attributor:
     # -- vocatives and turn-taking
 
     def vocative(self, quote_text: str) -> str | None:
-        """The character addressed by name inside a quote ("Do me in, Slayer.").
+        """The character addressed inside a quote ("Do me in, Slayer.", "Yes, uncle.").
 
         A name opening the quote and ending its sentence ("Bingley.") or
         followed by "sir" ("Pip, sir.") answers a question; it names no one
-        addressed.
+        addressed.  A title held by one character ("uncle" for Uncle John)
+        addresses that character.
         """
-        if not self.cast.mentions_a_name(quote_text):
+        titled = self.title_re is not None and self.title_re.search(quote_text) is not None
+        if not titled and not self.cast.mentions_a_name(quote_text):
             return None
         toks = _tokens(quote_text)
-        for i, j, canon in self.cast.find_names(toks):
+        found = self.cast.find_names(toks)
+        if titled:
+            found = sorted([*found, *(
+                (i, i + 1, self.single_titles[tok.low]) for i, tok in enumerate(toks)
+                if tok.low in self.single_titles and not (i + 1 < len(toks) and toks[i + 1].capitalised))])
+        for i, j, canon in found:
             before = toks[i - 1].low if i > 0 else ""
             after = toks[j].text if j < len(toks) else ""
             if before and before not in _VOCATIVE_BEFORE or after and after not in ",.?!;—–":
@@ -1230,7 +1280,7 @@ def _no_one_addresses_themself(quotes: list[Quote], look_back: int = 4) -> None:
 
     ("Seven!" I answered. "Just a trifle more, Watson." — once the narrator
     is known to be Watson, the second quote is the other man's.)  The other
-    party is the latest earlier speaker who is neither.  Explicit
+    party is the latest earlier speaker other than them.  Explicit
     attributions are left alone.
     """
     for k, quote in enumerate(quotes):

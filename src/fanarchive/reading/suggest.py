@@ -12,6 +12,7 @@ sentences (or note lines) that led to it.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -23,6 +24,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from .model import Character, Reading, Suggestion
+from .patterns import ascii_fold
 
 if TYPE_CHECKING:
     from .canon import Canon, Fandom, Relationship
@@ -157,7 +159,7 @@ class _Hits:
     def of(cls, matched: Iterable[tuple[int, str]]) -> _Hits:
         """From (matches, sentence) pairs in reading order: the total and the densest sentences."""
         matched = list(matched)
-        best = sorted(matched, key=lambda item: -item[0])[:_EVIDENCE_LINES]
+        best = heapq.nsmallest(_EVIDENCE_LINES, matched, key=lambda item: -item[0])  # stable, as sorted()
         return cls(sum(n for n, _ in matched), [_clip(s) for _, s in best])
 
 
@@ -167,8 +169,12 @@ def _scan(pattern: re.Pattern[str] | _Lexicon, sentences: Iterable[str]) -> _Hit
     return _Hits.of((n, sentence) for n, sentence in counted if n)
 
 
-_ASCII_FOLDS = str.maketrans("İıſ\u212a", "iisk")  # non-ASCII letters re.IGNORECASE matches to ASCII ones
 _NON_LETTER_BYTES = bytes(b for b in range(128) if not chr(b).isalpha())
+_UNINDEXED = frozenset("""
+the and to a of he she i you it in that was his her him is for on with at as but be had have they not s t
+my we so this there from up out all were an if do just no what said would could been are by
+""".split())
+"""Words so common that indexing them costs more than it saves: any sentence may hold them."""
 _NON_ASCII_LETTER_RE = re.compile(r"[^\W\x00-\x7f]")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
@@ -187,6 +193,7 @@ class _Text:
     author_lines: list[str]
     words: int
     _found: dict[_Lexicon, dict[int, int]] = field(default_factory=dict, repr=False)
+    _hits: dict[_Lexicon, _Hits] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, reading: Reading) -> _Text:
@@ -246,12 +253,12 @@ class _Text:
                 for word in set(_TOKEN_RE.findall(sentence)):
                     words.add(word.lower())
                     if not word.isascii():
-                        folded = word.translate(_ASCII_FOLDS).lower()
+                        folded = ascii_fold(word)
                         if folded.isascii():
                             words.add(folded)
                 if not all(word.isascii() for word in words):
                     unusual.append(i)
-            for word in words:
+            for word in words - _UNINDEXED:
                 holders = postings.get(word)
                 if holders is None:
                     postings[word] = [i]
@@ -264,9 +271,11 @@ class _Text:
         """The indexed words, sorted (for words by their start)."""
         return sorted(self._index[0])
 
-    def _holders(self, word: str) -> list[list[int]]:
+    def _holders(self, word: str) -> list[Sequence[int]]:
         """The posting lists of ``word`` (of every word with that start, for ``start*``)."""
         postings = self._index[0]
+        if word in _UNINDEXED or (word.endswith("*") and any(w.startswith(word[:-1]) for w in _UNINDEXED)):
+            return [range(len(self.sentences))]  # not indexed: any sentence may hold it
         if not word.endswith("*"):
             return [postings.get(word, [])]
         start, vocabulary = word[:-1], self._vocabulary
@@ -301,16 +310,22 @@ class _Text:
     def matches(self, lexicon: _Lexicon) -> dict[int, int]:
         """Sentence index → number of matches, for every story sentence ``lexicon`` matches (cached)."""
         if lexicon not in self._found:
-            sentences = self.sentences
-            counts = ((i, len(lexicon.findall(sentences[i]))) for i in self.candidates(lexicon))
+            findall, sentences = lexicon.pattern.findall, self.sentences
+            counts = ((i, len(findall(sentences[i]))) for i in self.candidates(lexicon))
             self._found[lexicon] = {i: n for i, n in counts if n}
         return self._found[lexicon]
 
     def hits(self, lexicon: _Lexicon, within: Container[int] | None = None) -> _Hits:
-        """``lexicon`` counted over the story (or the sentences ``within``), with evidence."""
+        """``lexicon`` counted over the story (or the sentences ``within``), with evidence.
+
+        Over the whole story the result is cached: treat it as read-only.
+        """
         sentences = self.sentences
-        return _Hits.of((n, sentences[i]) for i, n in self.matches(lexicon).items()
-                        if within is None or i in within)
+        if within is not None:
+            return _Hits.of((n, sentences[i]) for i, n in self.matches(lexicon).items() if i in within)
+        if lexicon not in self._hits:
+            self._hits[lexicon] = _Hits.of((n, sentences[i]) for i, n in self.matches(lexicon).items())
+        return self._hits[lexicon]
 
     def paragraph_hits(self, lexicon: _Lexicon) -> dict[int, _Hits]:
         """Paragraph index → ``lexicon`` counted in it, for the paragraphs it matches."""

@@ -14,11 +14,13 @@ chapters are searched; see :func:`scores` for ranking.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.safestring import SafeString, mark_safe
 
 from fanarchive.search.sql import FTS_CONFIG, FTS_TABLE, PG_FTS_TABLE
@@ -105,18 +107,32 @@ def _term_sql(term: Term, ranked: bool = True) -> tuple[str, list[str]]:
     return f"SELECT work_id, {rank} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_fts5_match([term])]
 
 
-def matching_sql(query: TextQuery) -> tuple[str, list[str]]:
-    """SQL selecting the ids of works matching every term of ``query``.
+def id_list_sql(work_ids: Iterable[int]) -> tuple[str, list[str]]:
+    """SQL selecting ``work_ids`` from one parameter (for ``pk IN (…)`` on the ORM path).
 
-    Terms may match in different chapters of the work; a phrase must be
-    inside one chapter.
+    One array / JSON parameter rather than one per id, so any number of
+    matches fits within the databases' bound-parameter limits.
     """
-    selects, params = [], []
-    for term in query.terms:
-        sql, term_params = _term_sql(term, ranked=False)
-        selects.append(f"SELECT work_id FROM ({sql}) AS term_{len(selects)}")
-        params += term_params
-    return " INTERSECT ".join(selects), params
+    ids = sorted(work_ids)
+    if connection.vendor == "postgresql":
+        return "SELECT unnest(%s::bigint[])", [ids]
+    return "SELECT value FROM json_each(%s)", [json.dumps(ids)]
+
+
+@contextmanager
+def _text_index_plans():
+    """On PostgreSQL, make the planner use the GIN index.
+
+    It prices a sequential scan of the narrow side table as cheap because it
+    does not count reading every chapter's out-of-line tsvector, which is
+    what actually costs (10k works: 390 ms scanning vs a few ms via GIN).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
 
 
 def scores(query: TextQuery, ranked: bool = True) -> dict[int, float]:
@@ -125,7 +141,7 @@ def scores(query: TextQuery, ranked: bool = True) -> dict[int, float]:
     A work's relevance is the sum over terms of its best chapter's score.
     """
     total: dict[int, float] | None = None
-    with connection.cursor() as cursor:
+    with _text_index_plans(), connection.cursor() as cursor:
         for term in query.terms:
             cursor.execute(*_term_sql(term, ranked))
             best: dict[int, float] = {}
@@ -170,7 +186,7 @@ def snippets(query: TextQuery, work_ids: Iterable[int]) -> dict[int, SafeString]
         )
         args = [_fts5_match(query.terms, joiner=" OR "), *ids]
     found: dict[int, SafeString] = {}
-    with connection.cursor() as cursor:
+    with _text_index_plans(), connection.cursor() as cursor:
         cursor.execute(sql, args)
         for work_id, raw in cursor.fetchall():
             if work_id not in found:

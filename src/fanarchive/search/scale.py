@@ -110,7 +110,7 @@ def _find_works(criteria: FilterCriteria, user) -> ResultPage:
     if engine_name() == "index" and criteria.sort in SORT_COLUMNS:
         page = _from_index(plain, user, text_filter, relevance, notices)
     if page is None:
-        page = _from_orm(plain, user, text, relevance, notices)
+        page = _from_orm(plain, user, text_filter, relevance, notices)
     return _with_snippets(page, text)
 
 
@@ -138,14 +138,14 @@ def _from_index(
 
 
 def _from_orm(
-    criteria: FilterCriteria, user, text: fulltext.TextQuery | None, relevance: dict[int, float] | None,
+    criteria: FilterCriteria, user, text_filter: BitMap | None, relevance: dict[int, float] | None,
     notices: list[str],
 ) -> ResultPage:  # fmt: skip
     """The page from the ORM filter, narrowed to the text matches when there is a query."""
     works, filter_notices = orm.filtered_works(criteria, user)
     notices = [*notices, *filter_notices]
-    if text is not None:
-        works = works.filter(pk__in=RawSQL(*fulltext.matching_sql(text)))
+    if text_filter is not None:
+        works = works.filter(pk__in=RawSQL(*fulltext.id_list_sql(text_filter)))
     if relevance is None:
         return paginate(works, criteria.page, notices)
     matching = set(works.values_list("pk", flat=True))

@@ -520,3 +520,34 @@ def test_an_unnamed_speaker_is_not_renamed_across_genders(cast):
     paragraphs = ['"Move," said the man.', '"Buffy, run!" Spike shouted.']
     quotes = attribute_paragraphs(paragraphs, cast)
     assert [(q.speaker, q.addressee) for q in quotes] == [("the man", None), ("Spike", "Buffy Summers")]
+
+
+def test_a_name_that_is_a_title_word_is_still_found():
+    cast = Cast(names={"Doctor": "The Doctor", "Rose": "Rose Tyler"},
+                genders={"The Doctor": "m", "Rose Tyler": "f"})
+    paragraphs = ['Doctor stood up. "Run."', '"Rose, run!"']
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert [(q.speaker, q.addressee) for q in quotes] == [("The Doctor", None), ("The Doctor", "Rose Tyler")]
+
+
+def test_a_title_held_by_one_character_is_a_vocative():
+    cast = Cast(names={"Uncle Ned": "Ned Carver", "Ned Carver": "Ned Carver", "Clara": "Clara"},
+                genders={"Ned Carver": "m", "Clara": "f"})
+    paragraphs = ['"You look tired," said Clara. "Are you ill?" Ned Carver sighed. "Yes, uncle, you are."']
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert quotes[-1].addressee == "Ned Carver"
+    assert quotes[-1].speaker == "Clara"
+
+
+def test_a_chapter_numeral_is_not_the_narrator(cast):
+    assert speakers(['Chapter I Willow waited by the door. "Who is there?"'], cast) == ["Willow Rosenberg"]
+
+
+def test_a_sentence_adverb_is_no_part_of_a_name():
+    paragraphs = [
+        "Finally Tom came home. He sat down, and at last, finally, he slept.",
+        "Poor Tom. They said poor Tom all day, and Tom hated it.",
+    ]
+    cast = Cast.from_text(paragraphs)
+    assert cast.canonical("Tom") == "Tom"
+    assert not {"Finally Tom", "Poor Tom"} & set(cast.names)

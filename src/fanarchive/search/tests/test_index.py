@@ -206,7 +206,8 @@ def test_rebuild_status_check_and_prune_commands(corpus, live_index, tmp_path):
     assert f"Indexed {Work.objects.count()} works" in out.getvalue()
     call_command("filter_index", "check", samples=40, seed=5, stdout=out)
     assert "40 random filters (seed 5): 0 differ" in out.getvalue()
+    replay_from = FilterIndex.load(tmp_path / "index.bin").replay_from  # SQLite: every row so far
     call_command("filter_index", "prune", keep_hours=0, stdout=out)
-    assert not IndexChange.objects.exists()
+    assert not IndexChange.objects.filter(id__lte=replay_from).exists()
     call_command("filter_index", "status", stdout=out)
     assert "log pending: 0 changes" in out.getvalue()
