@@ -33,7 +33,6 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 from scale_common import ROOT, archive_env, setup
 

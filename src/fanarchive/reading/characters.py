@@ -31,11 +31,12 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from fanarchive.reading.canon import Canon, CanonCharacter, Fandom
 from fanarchive.reading.dialogue import NARRATOR, Cast, find_quotations
 from fanarchive.reading.model import Character, Narration, Placement, Reading
-from fanarchive.reading.patterns import ascii_fold, caseless, word_start
+from fanarchive.reading.patterns import ascii_fold, caseless, word_start, words_starting_with
 from fanarchive.reading.placement import explicit_placement, names_titles
 
 # ---------------------------------------------------------------- name matching
@@ -96,9 +97,7 @@ class _Matcher:
             for forms in groups.values():
                 forms.sort(key=lambda f: -f.length)
         starts = sorted({key[0] for key in self.index})
-        # a word starting with one of those letters; the word start is checked after the first
-        # letter, so the regex engine can skip straight to those letters
-        self.candidates = re.compile(r"[%s](?<!\w.)\w*" % re.escape("".join(starts))) if starts else None
+        self.candidates = re.compile(words_starting_with(starts)) if starts else None
 
     def _add(self, variant: str, label: str, targets: tuple[_Target, ...]) -> None:
         key = next((m for m in _KEY_WORD.finditer(variant) if m.group()[0].isupper()), None)
@@ -219,7 +218,8 @@ def _paragraphs(reading: Reading) -> list[_Paragraph]:
     for c, chapter in enumerate(reading.chapters):
         texts = [p.text for p in chapter.paragraphs]
         if any('"' in t or "“" in t for t in texts):
-            spans = {p: [m.span() for m in _DOUBLE_QUOTES.finditer(t)] for p, t in enumerate(texts)}
+            spans = {p: [m.span() for m in _DOUBLE_QUOTES.finditer(t)] for p, t in enumerate(texts)
+                     if '"' in t or "“" in t}
         else:
             spans = {}
             for quote in find_quotations(texts):
@@ -243,18 +243,31 @@ def _is_vocative(text: str, start: int, end: int, quote: tuple[int, int]) -> boo
     return prev in _SENTENCE_OPENERS and nxt in ",!?"
 
 
+def _scan_joined(matcher: _Matcher, paragraphs: list[_Paragraph]) -> Iterator[tuple[_Paragraph, int, int, _Form]]:
+    """(paragraph, start, end, form) for each name or term, from one pass over the whole story.
+
+    The paragraphs are joined by NUL, which no surface form holds, so no name
+    spans two paragraphs; positions are given within the paragraph.
+    """
+    text = "\0".join(p.text for p in paragraphs)
+    number, offset = 0, 0
+    for start, end, form in matcher.scan(text):
+        while start >= offset + len(paragraphs[number].text) + 1:
+            offset += len(paragraphs[number].text) + 1
+            number += 1
+        yield paragraphs[number], start - offset, end - offset, form
+
+
 def _scan(paragraphs: list[_Paragraph], canon: Canon) -> list[_Mention]:
     """Every occurrence of a known name or term, in reading order."""
     matcher = _matcher(canon)
     mentions = []
-    for para in paragraphs:
-        for start, end, form in matcher.scan(para.text):
-            quote = para.in_quote(start)
-            vocative = quote is not None and _is_vocative(para.text, start, end, quote)
-            before = para.text[max(0, start - 3):start].rstrip()
-            opening = not before or before[-1] in _SENTENCE_OPENERS
-            mentions.append(_Mention(para.chapter, para.index, start, end, form, quote is not None, vocative,
-                                     opening))
+    for para, start, end, form in _scan_joined(matcher, paragraphs):
+        quote = para.in_quote(start)
+        vocative = quote is not None and _is_vocative(para.text, start, end, quote)
+        before = para.text[max(0, start - 3):start].rstrip()
+        opening = not before or before[-1] in _SENTENCE_OPENERS
+        mentions.append(_Mention(para.chapter, para.index, start, end, form, quote is not None, vocative, opening))
     return mentions
 
 
@@ -281,14 +294,11 @@ def _doubtful(mentions: list[_Mention], paragraphs: list[_Paragraph]) -> set[int
         return set()
     text = "\n".join(p.text for p in paragraphs)
     lowered = [label.lower() for label in openers]
-    if all(_WHOLE_WORD.fullmatch(label) for label in lowered):  # whole words cannot overlap: look each up
+    if all(_KEY_WORD.fullmatch(label) for label in lowered):  # whole words cannot overlap: look each up
         common = {label for label in lowered if _has_word(text, label)}
     else:  # "o'neill" may hide "neill": one left-to-right pass, as a reader would see them
         common = set(re.findall(r"\b(?:%s)\b" % "|".join(map(re.escape, lowered)), text))
     return {id(m) for m in mentions if m.sentence_start and m.form.label.lower() in common}
-
-
-_WHOLE_WORD = re.compile(r"\w+")
 
 
 def _has_word(text: str, word: str) -> bool:
@@ -410,24 +420,34 @@ def _resolve(mentions: list[_Mention], fandoms: list[str]) -> list[_Mention]:
     and is dropped when that does not decide.
     """
     rank = {name: i for i, name in enumerate(fandoms)}
+    times = Counter(id(m.form) for m in mentions)
     strong: Counter[tuple[str, str]] = Counter()
-    for mention in mentions:
-        for target in mention.form.targets:
+    for form in _distinct_forms(mentions):
+        for target in form.targets:
             if target.character and not target.weak:
-                strong[target.fandom, target.character.name] += 1
-    resolved = []
-    for mention in mentions:
-        options = [t for t in mention.form.targets if t.character and t.fandom in rank]
+                strong[target.fandom, target.character.name] += times[id(form)]
+
+    def choose(form: _Form) -> _Target | None:
+        options = [t for t in form.targets if t.character and t.fandom in rank]
         if not options:
-            continue
+            return None
         best_fandom = min(rank[t.fandom] for t in options)
         options = [t for t in options if rank[t.fandom] == best_fandom]
         options.sort(key=lambda t: -strong[t.fandom, t.character.name])
         if len(options) > 1 and strong[options[0].fandom, options[0].character.name] == strong[
                 options[1].fandom, options[1].character.name]:
-            continue  # a shared alias and nothing to choose between its owners
-        mention.target = options[0]
-        resolved.append(mention)
+            return None  # a shared alias and nothing to choose between its owners
+        return options[0]
+
+    chosen: dict[int, _Target | None] = {}  # the choice depends on the form only
+    resolved = []
+    for mention in mentions:
+        key = id(mention.form)
+        if key not in chosen:
+            chosen[key] = choose(mention.form)
+        if chosen[key] is not None:
+            mention.target = chosen[key]
+            resolved.append(mention)
     return resolved
 
 
@@ -439,14 +459,15 @@ _PERSON = {
     "he": "third", "she": "third", "him": "third", "her": "third", "his": "third", "hers": "third",
     "himself": "third", "herself": "third",
 }
-_PRONOUN_START = sorted({c for word in _PERSON for c in (word[0], word[0].upper())}) + ["İ", "ı", "ſ"]
-_PRONOUN_CANDIDATE = re.compile(r"[%s](?<!\w.)\w*" % "".join(_PRONOUN_START))
-"""A whole word starting like a pronoun (in any case).  The word-start check
-comes after the first letter so the regex engine can skip to those letters."""
+_PRONOUN_CANDIDATE = re.compile(words_starting_with(sorted({w[0] for w in _PERSON}), ignore_case=True))
 
 
 def _count_persons(narrations: Iterable[str]) -> Counter[str]:
-    """Grammatical person of each personal pronoun (any case, but not a lower-case "i")."""
+    """Grammatical person of each personal pronoun in any case (but not a lower-case "i").
+
+    The words that start like a pronoun are counted in one pass, then looked
+    up as ``re.IGNORECASE`` would compare them.
+    """
     words = Counter(_PRONOUN_CANDIDATE.findall("\n".join(narrations)))
     persons: Counter[str] = Counter()
     for word, times in words.items():
@@ -454,6 +475,8 @@ def _count_persons(narrations: Iterable[str]) -> Counter[str]:
         if person:
             persons[person] += times
     return persons
+
+
 _IRREGULAR_PAST = frozenset("""
 was were had did said went saw came took made knew thought felt told got gave found left stood sat ran
 held kept let began brought bought caught fought taught meant met paid sent spent built lost heard
@@ -501,14 +524,14 @@ def _person(counts: Counter[str]) -> str:
 def _tense(narrations: Iterable[str]) -> str:
     """Past or present, from the verbs that follow a subject in the narration."""
     past = present = 0
-    for text in narrations:
-        for word in _SUBJECT_VERB.findall(text):
-            if word in _NOT_VERBS and word not in _PRESENT and word not in _IRREGULAR_PAST:
-                continue
-            if word in _IRREGULAR_PAST or (word.endswith("ed") and len(word) > 3):
-                past += 1
-            elif word in _PRESENT or (word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 2):
-                present += 1
+    verbs = Counter(_SUBJECT_VERB.findall("\0".join(narrations)))  # NUL: no subject and verb across paragraphs
+    for word, times in verbs.items():
+        if word in _NOT_VERBS and word not in _PRESENT and word not in _IRREGULAR_PAST:
+            continue
+        if word in _IRREGULAR_PAST or (word.endswith("ed") and len(word) > 3):
+            past += times
+        elif word in _PRESENT or (word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 2):
+            present += times
     if past + present < 3:
         return "unknown"
     return "past" if past >= present else "present"
@@ -556,8 +579,7 @@ def _walk(paragraphs: list[_Paragraph], mentions: list[_Mention], fandoms: list[
     for mention in mentions:
         by_para.setdefault((mention.chapter, mention.paragraph), []).append(mention)
     genders = {c.name: c.gender for f in fandoms for c in f.characters}
-    perceiving = _by_paragraph(_PRONOUN_PERCEIVES, paragraphs)
-    partnering = _by_paragraph(_PARTNER, paragraphs)
+    perceiving, partnering = _by_paragraph((_PRONOUN_PERCEIVES, _PARTNER), paragraphs)
     recency = _Recency()
     for number, para in enumerate(paragraphs):
         found = by_para.get((para.chapter, para.index), [])
@@ -589,20 +611,25 @@ def _walk(paragraphs: list[_Paragraph], mentions: list[_Mention], fandoms: list[
                     analysis.count(partner[0], partner[1], item.group(0))
 
 
-def _by_paragraph(pattern: re.Pattern[str], paragraphs: list[_Paragraph]) -> dict[int, list[tuple[int, re.Match[str]]]]:
-    """Paragraph number → (start in that paragraph, match) for each match of ``pattern``.
+_Located = dict[int, list[tuple[int, re.Match[str]]]]
 
-    One pass over the paragraphs joined by NUL, which none of the patterns
-    used here can match, so no match spans two paragraphs.
+
+def _by_paragraph(patterns: Iterable[re.Pattern[str]], paragraphs: list[_Paragraph]) -> list[_Located]:
+    """For each pattern, paragraph number → (start in that paragraph, match) for each of its matches.
+
+    One pass per pattern over the paragraphs joined by NUL, which none of the
+    patterns used here can match, so no match spans two paragraphs.
     """
-    starts = [0]
-    for para in paragraphs:
-        starts.append(starts[-1] + len(para.text) + 1)
-    found: dict[int, list[tuple[int, re.Match[str]]]] = {}
-    for match in pattern.finditer("\0".join(p.text for p in paragraphs)):
-        number = bisect_right(starts, match.start()) - 1
-        found.setdefault(number, []).append((match.start() - starts[number], match))
-    return found
+    starts = [0, *accumulate(len(p.text) + 1 for p in paragraphs)]
+    text = "\0".join(p.text for p in paragraphs)
+    located = []
+    for pattern in patterns:
+        found: _Located = {}
+        for match in pattern.finditer(text):
+            number = bisect_right(starts, match.start()) - 1
+            found.setdefault(number, []).append((match.start() - starts[number], match))
+        located.append(found)
+    return located
 
 
 def _speaker(para: _Paragraph, found: list[_Mention], recency: _Recency, genders: dict[str, str]) -> str | None:

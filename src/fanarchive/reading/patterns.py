@@ -7,13 +7,15 @@ the text, which on a million-word work is the bulk of the reading time.
 :func:`word_start` writes "one of these words, at a word start" so that it
 begins with a character class and checks the word start afterwards; it
 matches exactly what ``\\b(?:word|word…)`` (with ``re.IGNORECASE`` when
-asked) matches, in the same order.
+asked) matches, in the same order.  :func:`words_starting_with` does the same
+for any word starting with given letters, and :func:`caseless` spells a
+case-insensitive alternation out letter by letter.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 ASCII_FOLDS = str.maketrans("İıſ\u212a", "iisk")
 """The non-ASCII letters ``re.IGNORECASE`` matches to ASCII ones (İ ı → i, ſ → s, Kelvin sign → k)."""
@@ -34,10 +36,19 @@ def _forms(char: str, ignore_case: bool) -> list[str]:
     return sorted(forms | set(_SAME_LETTER.get(char.lower(), "")))
 
 
-def _one_of(chars: Sequence[str]) -> str:
+def _one_of(chars: Iterable[str]) -> str:
     """A regex matching any one of ``chars``."""
-    escaped = "".join(re.escape(c) for c in dict.fromkeys(chars))
-    return escaped if len(chars) == 1 else "[%s]" % escaped
+    unique = list(dict.fromkeys(chars))
+    escaped = "".join(re.escape(c) for c in unique)
+    return escaped if len(unique) == 1 else "[%s]" % escaped
+
+
+def words_starting_with(letters: Iterable[str], ignore_case: bool = False) -> str:
+    """Regex source equivalent to ``\\b[letters]\\w*``: a whole word starting with one of ``letters``.
+
+    ``letters`` must be word characters; under ``ignore_case`` every case of them counts.
+    """
+    return r"%s(?<!\w.)\w*" % _one_of([f for letter in letters for f in _forms(letter, ignore_case)])
 
 
 def word_start(words: Sequence[str], ignore_case: bool = False) -> str:

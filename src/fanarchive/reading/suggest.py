@@ -239,8 +239,8 @@ class _Text:
     def _index(self) -> tuple[dict[str, list[int]], list[int]]:
         """Lower-case word → the sentences holding it; and the sentences holding a non-ASCII word.
 
-        A non-ASCII word is also indexed under its ASCII spelling when
-        re's case folding would let it match one ("ſex" as "sex"); the
+        A non-ASCII word is also indexed as re's case folding sees it next
+        to ASCII terms ("ſex" as "sex", "ſexé" as "sexé" for "sex*"); the
         sentences holding one are tried for every term that is not ASCII.
         """
         postings: dict[str, list[int]] = {}
@@ -253,9 +253,7 @@ class _Text:
                 for word in set(_TOKEN_RE.findall(sentence)):
                     words.add(word.lower())
                     if not word.isascii():
-                        folded = ascii_fold(word)
-                        if folded.isascii():
-                            words.add(folded)
+                        words.add(ascii_fold(word))
                 if not all(word.isascii() for word in words):
                     unusual.append(i)
             for word in words - _UNINDEXED:
@@ -280,16 +278,16 @@ class _Text:
             return [postings.get(word, [])]
         start, vocabulary = word[:-1], self._vocabulary
         found = []
-        for known in vocabulary[bisect_left(vocabulary, start):]:
-            if not known.startswith(start):
-                break
-            found.append(postings[known])
+        at = bisect_left(vocabulary, start)
+        while at < len(vocabulary) and vocabulary[at].startswith(start):
+            found.append(postings[vocabulary[at]])
+            at += 1
         return found
 
     def _holding(self, keys: _Keys) -> set[int]:
-        """Sentences that may hold a match of one of the terms (and, for non-ASCII terms, those with non-ASCII words).
+        """Sentences that may hold a match of one of the terms, each looked up by its rarest word.
 
-        Each term is looked up by its rarest word.
+        For a term that is not ASCII, every sentence with a non-ASCII word too.
         """
         found = set(self._index[1]) if not all(w.isascii() for words in keys for w in words) else set()
         for words in keys:
@@ -335,9 +333,14 @@ class _Text:
         return {p: _Hits.of(matched) for p, matched in grouped.items()}
 
     def paragraphs_naming(self, lexicon: _Lexicon) -> set[int]:
-        """Indexes of the paragraphs (as one string) where ``lexicon`` matches."""
-        paragraphs = sorted({self.paragraph_of[i] for i in self.candidates(lexicon)})
-        return {p for p in paragraphs if lexicon.search(self.joined[p])}
+        """Indexes of the paragraphs (as one string) where ``lexicon`` matches.
+
+        A paragraph with a matching sentence matches; the other candidates are
+        searched whole, for a name cut by a sentence break ("Mr. Holmes").
+        """
+        named = {self.paragraph_of[i] for i in self.matches(lexicon)}
+        others = {self.paragraph_of[i] for i in self.candidates(lexicon)} - named
+        return named | {p for p in others if lexicon.search(self.joined[p])}
 
 
 # --------------------------------------------------------------------------
@@ -878,9 +881,7 @@ class _Suggester:
             if a.role != "main" and b.role != "main":
                 continue
             pair = _Pair(a, b, canon_type=self.canon_type(a, b), both_main=a.role == b.role == "main")
-            shared = stage[b.name] if stage[a.name] is None else (
-                stage[a.name] if stage[b.name] is None else stage[a.name] & stage[b.name])
-            for i in sorted(shared) if shared is not None else range(len(self.text.paragraphs)):
+            for i in _together(stage[a.name], stage[b.name], len(self.text.paragraphs)):
                 pair.shared += 1
                 here_a, here_b = i in named[a.name], i in named[b.name]
                 if here_a and here_b and len(pair.together) < _EVIDENCE_LINES:
@@ -1135,6 +1136,13 @@ class _FandomSupport:
     def confidence(self) -> float:
         """Rises with the score, saturating near 0.95."""
         return 0.35 + 0.6 * (1 - math.exp(-self.score / 6))
+
+
+def _together(first: set[int] | None, second: set[int] | None, count: int) -> Iterable[int]:
+    """The paragraphs, in order, in both sets of ``count`` paragraphs (None: every paragraph)."""
+    if first is None or second is None:
+        return range(count) if first is second else sorted(first if second is None else second)
+    return sorted(first & second)
 
 
 def _category_of(genders: Sequence[str]) -> str:

@@ -22,7 +22,6 @@ from collections import deque
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
 from fanarchive.config import data_dir
@@ -55,11 +54,6 @@ def poll_seconds() -> float:
 def lookback_seconds() -> float:
     """How far back each poll re-reads the log (0 where commits are in id order)."""
     return 0.0 if connection.vendor == "sqlite" else 10.0
-
-
-def cache_is_shared() -> bool:
-    """Whether the cache is shared by processes (Redis), not per process (locmem)."""
-    return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
 
 
 class LiveIndex:
@@ -130,8 +124,10 @@ class LiveIndex:
                 highest = rows[-1][0]
             if len(rows) < BATCH:
                 break
-        if wrangled and not cache_is_shared():
-            # Another process wrangled; its cache bump did not reach ours.
+        if wrangled:
+            # Expire cached tag scopes: with a per-process cache the writer's
+            # bump never reached ours, and a writer without REDIS_URL (a
+            # command run by hand) would not reach the shared one either.
             note_wrangling_changed()
         self._advance_floor(highest)
 

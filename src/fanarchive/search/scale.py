@@ -36,7 +36,7 @@ from pyroaring import BitMap
 from fanarchive.search import fulltext, orm
 from fanarchive.search.filters import DEFAULT_SORT, FilterCriteria
 from fanarchive.search.index import SORT_COLUMNS
-from fanarchive.search.live import cache_is_shared, live_index
+from fanarchive.search.live import live_index
 from fanarchive.search.models import IndexChange
 from fanarchive.search.resolve import resolve
 from fanarchive.search.results import PER_PAGE, ResultPage, load_works, paginate
@@ -47,6 +47,11 @@ def engine_name() -> str:
     """The configured filter engine: "index" or "orm"."""
     configured = getattr(settings, "FANARCHIVE_FILTER_ENGINE", None)
     return (configured or os.environ.get("FANARCHIVE_FILTER_ENGINE") or "index").strip().lower()
+
+
+def _cache_is_shared() -> bool:
+    """Whether the cache is shared by processes (Redis), not per process (locmem)."""
+    return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
 
 
 def _signed_in(user) -> bool:
@@ -76,7 +81,7 @@ def _generation() -> str:
 
 def find_works(criteria: FilterCriteria, user) -> ResultPage:
     """One page of the works matching ``criteria`` that ``user`` may see."""
-    if not cache_is_shared():
+    if not _cache_is_shared():
         return _find_works(criteria, user)
     visibility = "member" if _signed_in(user) else "public"
     key = f"listing:{_generation()}:{visibility}:{hashlib.sha256(criteria.querystring().encode()).hexdigest()}"

@@ -59,14 +59,14 @@ def test_a_flush_that_died_is_finished_by_the_next(client):
 
 @pytest.fixture
 def redis_cache(client, settings):
+    prefix = f"fanarchive-test-{uuid.uuid4().hex}"
     settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"fanarchive-test-{uuid.uuid4().hex}",
-        }
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
     }
     settings.FANARCHIVE_FILTER_ENGINE = "orm"
+    yield
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
 
 
 def test_listing_pages_are_cached_until_something_changes(redis_cache, monkeypatch):
