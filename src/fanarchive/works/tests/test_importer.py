@@ -57,6 +57,20 @@ def test_seed_front_matter_is_stored_apart_from_the_story(seed):
     assert work.complete and work.chapter_count == 1 and work.word_count == first.word_count > 500
 
 
+def test_seed_page_shows_disclaimer_and_notes_in_their_places(seed, client):
+    work = import_file(seed)
+    page = BeautifulSoup(client.get(work.get_absolute_url()).content, "html.parser")
+    workskin = page.select_one("#workskin")
+    disclaimer = workskin.select_one(".disclaimer").get_text(" ", strip=True)
+    notes = workskin.select_one(".preface .notes").get_text(" ", strip=True)
+    story = workskin.select_one(".chapter .userstuff").get_text(" ", strip=True)
+    assert "I don't own anything." in disclaimer
+    assert "slight AU" in notes and 'between 2.14 "Innocence"' in notes
+    assert story.startswith("The lone lamppost") and "own anything" not in story
+    text = workskin.get_text(" ", strip=True)
+    assert text.index("I don't own anything") < text.index("slight AU") < text.index("The lone lamppost")
+
+
 def test_seed_suggestions_are_stored_but_not_applied(seed):
     work = import_file(seed)
     assert tag_names(work, TagType.FANDOM) == set()  # the seed declares none
