@@ -5,19 +5,23 @@ Uses the archive bench_filters.py built (run that first with the same
 the server on a loopback port, then runs wrk (64 connections, ``--duration``
 seconds each) against:
 
-  work        one work page, over and over (hot: every query hits warm pages)
-  listing     one filtered listing (fandom + rating, by kudos): with Redis,
-              served from the listing cache after the first request
+  work        one work page, over and over, as an anonymous reader: served
+              from the page cache (works/page_cache.py) once rendered; each
+              request still checks visibility and counts a hit
+  listing     one filtered listing (fandom + rating, by kudos): also from
+              the page cache after the first request
   uncached    the same listing with a random word-count floor per request,
-              so neither cache helps: every request runs the filter
+              so no page repeats: every request runs the filter and renders
+              the page (blurbs come from the fragment cache when they can)
 
-and prints requests/s and latency percentiles. Then it measures freshness:
-how long after a post, a synonym merge and a delete (written by this
-process) every server worker's listing shows the change. The server is
-stopped at the end.
+and prints requests/s and latency percentiles, then the server's memory
+(proportional set size, so pages shared between processes are split among
+them). Then it measures freshness: how long after a post, a synonym merge
+and a delete (written by this process) every server worker's listing shows
+the change. The server is stopped at the end.
 Needs wrk (Debian: apt-get install wrk).
 
-Usage: .venv/bin/python bench/bench_http.py --works 10000 --db sqlite [--duration 60] [--redis]
+Usage: .venv/bin/python bench/bench_http.py --works 10000 --db sqlite [--duration 60] [--redis] [--preload]
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 from scale_common import ROOT, archive_env, setup
 
@@ -77,6 +82,20 @@ def summary(output: str) -> str:
         f"{float(rate.group(1)):9.1f} req/s   p50 {latency['50'].group(1):>9}   p99 {latency['99'].group(1):>9}"
         f"   non-2xx {errors.group(1) if errors else 0}"
     )
+
+
+def memory_mb(master: int) -> tuple[float, float]:
+    """(PSS, RSS) in MB of the gunicorn master and its workers (Linux /proc)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    pss = rss = 0
+    for pid in [master, *map(int, children)]:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            field, _, value = line.partition(":")
+            if field in {"Pss", "Rss"}:
+                kilobytes = int(value.split()[0])
+                pss += kilobytes if field == "Pss" else 0
+                rss += kilobytes if field == "Rss" else 0
+    return pss / 1024, rss / 1024
 
 
 def seconds_until(url: str, marker: str, present: bool, started: float, streak: int = 8) -> float:
@@ -134,6 +153,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=60, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--redis", action="store_true", help="serve with REDIS_URL=redis://127.0.0.1:6379/1")
+    parser.add_argument("--preload", action="store_true", help="serve --preload (index loaded before forking)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
@@ -156,7 +176,8 @@ def main() -> int:
     if args.redis:
         env["REDIS_URL"] = "redis://127.0.0.1:6379/1"
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/fanarchive"), "serve", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+        [str(ROOT / ".venv/bin/fanarchive"), "serve", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         *(["--preload"] if args.preload else [])],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -165,7 +186,8 @@ def main() -> int:
             script.write(RANDOM_FLOOR)
         print(
             f"== bench_http: {args.works:,} works on {args.db}, redis {'on' if args.redis else 'off'}, "
-            f"{args.connections} connections, {args.duration}s each, 2 gunicorn workers =="
+            f"{args.connections} connections, {args.duration}s each, 2 gunicorn workers"
+            f"{', preloaded' if args.preload else ''} =="
         )
         runs = [
             ("work", f"{base}/works/{work.pk}/", None),
@@ -175,6 +197,8 @@ def main() -> int:
         for label, url, lua in runs:
             print(f"{label:<9} {summary(run_wrk(url, args.connections, args.duration, lua))}", flush=True)
         os.unlink(script.name)
+        pss, rss = memory_mb(server.pid)
+        print(f"memory    master + 2 workers: PSS {pss:.0f} MB, RSS {rss:.0f} MB")
         delays = ", ".join(f"{event} {seconds:.2f}s" for event, seconds in freshness(base).items())
         print(f"freshness (change -> shown by every worker, 8 requests in a row): {delays}")
     finally:

@@ -32,8 +32,12 @@ def _migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def serve(bind: str, workers: int, migrate: bool = True) -> None:
-    """Run the archive under gunicorn (replaces this process)."""
+def serve(bind: str, workers: int, migrate: bool = True, preload: bool = False) -> None:
+    """Run the archive under gunicorn (replaces this process).
+
+    With ``preload``, the master loads Django and the filter index before
+    forking, so the workers share the index's memory (copy-on-write).
+    """
     if migrate:
         _setup_django()
         _migrate()
@@ -42,6 +46,9 @@ def serve(bind: str, workers: int, migrate: bool = True) -> None:
         "--bind", bind, "--workers", str(workers), "--access-logfile", "-",
         "--timeout", "60", "--max-requests", "5000", "--max-requests-jitter", "500",
     ]  # fmt: skip
+    if preload:
+        args.append("--preload")
+        os.environ["FANARCHIVE_PRELOAD_INDEX"] = "1"
     print(f"fanarchive: serving on http://{bind}/ with {workers} worker(s)", flush=True)
     os.execv(sys.executable, args)
 
@@ -69,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     p_serve = sub.add_parser("serve", help="run the web archive (gunicorn)")
     p_serve.add_argument("--bind", default=os.environ.get("FANARCHIVE_BIND", "127.0.0.1:8000"))
     p_serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    p_serve.add_argument(
+        "--preload", action="store_true", help="load the filter index once, before forking (workers share it)"
+    )
 
     p_demo = sub.add_parser("demo", help="load the demo works, then serve")
     p_demo.add_argument("--bind", default=os.environ.get("FANARCHIVE_BIND", "127.0.0.1:8000"))
@@ -103,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "serve":
-        serve(args.bind, args.workers)
+        serve(args.bind, args.workers, preload=args.preload)
     elif args.command == "demo":
         demo(args.bind, args.workers, args.works, serve_after=not args.no_serve)
     return 0

@@ -10,3 +10,6 @@ import os
 import tempfile
 
 os.environ.setdefault("FANARCHIVE_DATA_DIR", tempfile.mkdtemp(prefix="fanarchive-test-"))
+# Without Redis, hits are written at once (tests read the row right after a
+# page view); the buffering itself is tested with its own setting.
+os.environ.setdefault("FANARCHIVE_HIT_FLUSH_SECONDS", "0")

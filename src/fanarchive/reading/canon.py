@@ -70,6 +70,13 @@ AO3_MEDIA = (
 DETAILS_DIR = CANON_DIR / "details"
 
 _DISAMBIGUATOR = re.compile(r"\s*\([^()]*\)$")
+
+
+def bare_name(name: str) -> str:
+    """A tag name without AO3's trailing disambiguator: "Q (Bond)" → "Q"."""
+    return _DISAMBIGUATOR.sub("", name).strip()
+
+
 _CODE_FORMS = (
     re.compile(r"^s(?:eason)?\s*0*(\d+)\s*,?\s*e(?:p(?:isode)?)?\s*0*(\d+)$"),
     re.compile(r"^0*(\d+)\s*[x.\-]\s*0*(\d+)$"),

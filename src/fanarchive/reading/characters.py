@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from fanarchive.reading.canon import Canon, CanonCharacter, Fandom
+from fanarchive.reading.canon import Canon, CanonCharacter, Fandom, bare_name
 from fanarchive.reading.dialogue import NARRATOR, Cast, find_quotations
 from fanarchive.reading.model import Character, Narration, Placement, Reading
 from fanarchive.reading.patterns import ascii_fold, caseless, word_start, words_starting_with
@@ -334,7 +334,10 @@ def _decide_fandoms(mentions: list[_Mention], reading: Reading, canon: Canon,
     listed outside a fandom's leads counts 0.7, so a story about Buffy and
     Giles goes to the show they lead rather than one they visit.  A fandom
     with some evidence gains one point when the author's notes name one of
-    its episodes by title.
+    its episodes by title, and one more when the story names one of its
+    characters by their full name ("Molly Hooper": many fandoms have a Molly,
+    few a Molly Hooper) and keeps naming them (a lasting presence, not a
+    passing "like Harry Potter").
     """
     in_play: dict[str, FandomEvidence] = {}
     for label in reading.front.fandoms:
@@ -345,6 +348,10 @@ def _decide_fandoms(mentions: list[_Mention], reading: Reading, canon: Canon,
     # Only a form's first undoubted mention can earn credit (later ones find it credited),
     # so each pass looks at the distinct forms, in the order first met.
     evidence = _distinct_forms(m for m in mentions if id(m) not in doubtful)
+    times: Counter[tuple[str, str]] = Counter(
+        (t.fandom, t.character.name) for m in mentions if id(m) not in doubtful for t in m.form.targets if t.character)
+    full_names = {t.fandom for form in evidence for t in form.targets
+                  if _is_full_name(form.label, t) and times[t.fandom, t.character.name] >= _FULL_NAME_MENTIONS}
     while True:
         scores: dict[str, FandomEvidence] = {}
         credited: set[tuple[str, str]] = set()
@@ -373,6 +380,7 @@ def _decide_fandoms(mentions: list[_Mention], reading: Reading, canon: Canon,
             if name not in titled:
                 titled[name] = names_titles(reading, canon.fandoms[name])
             ev.score += 1.0 if titled[name] else 0.0
+            ev.score += 1.0 if name in full_names else 0.0
         if not scores:
             break
         best = max(scores.values(), key=lambda e: (e.score, -len(e.name), e.name))
@@ -391,6 +399,14 @@ def _decide_fandoms(mentions: list[_Mention], reading: Reading, canon: Canon,
 def _distinct_forms(mentions: Iterable[_Mention]) -> list[_Form]:
     """The forms of ``mentions``, each once, in the order first met."""
     return list({id(m.form): m.form for m in mentions}.values())
+
+
+_FULL_NAME_MENTIONS = 3  # mentions (by any name) a character named in full needs to bring in their fandom
+
+
+def _is_full_name(label: str, target: _Target) -> bool:
+    """Whether ``label`` is the character's canonical name of two words or more (no disambiguator)."""
+    return target.character is not None and " " in label and label == bare_name(target.character.name)
 
 
 def _credit_key(target: _Target, form: _Form) -> str:
@@ -504,10 +520,11 @@ _SPEECH = re.compile(
     r"shouts|shouted|growls|growled|sneers|sneered|snaps|snapped|whispers|whispered|mutters|muttered|"
     r"commands|commanded|calls|called|yells|yelled|taunts|taunted|murmurs|murmured|hisses|hissed)\b"
 )
-_PARTNER = re.compile(r"(%s)\s+(%s)\b" % (  # case-insensitive
-    word_start(["my", "your", "her", "his"], ignore_case=True),
-    caseless(["honey", "boyfriend", "girlfriend", "lover", "beau", "sweetheart", "fiancée", "fiancé", "husband",
-              "wife", "girl", "guy"])))
+PARTNER_NOUNS = ("honey", "boyfriend", "girlfriend", "lover", "beau", "sweetheart", "fiancée", "fiancé", "husband",
+                 "wife", "girl", "guy")
+PARTNER_REFERENCE = re.compile(r"(%s)\s+(%s)\b" % (  # case-insensitive
+    word_start(["my", "your", "her", "his"], ignore_case=True), caseless(PARTNER_NOUNS)))
+"""A possessive partner reference ("your boyfriend"): group 1 the owner's pronoun, group 2 the noun."""
 _PARTNER_GENDER = {"boyfriend": "m", "beau": "m", "husband": "m", "guy": "m",
                    "girlfriend": "f", "wife": "f", "girl": "f", "fiancée": "f"}
 
@@ -579,7 +596,7 @@ def _walk(paragraphs: list[_Paragraph], mentions: list[_Mention], fandoms: list[
     for mention in mentions:
         by_para.setdefault((mention.chapter, mention.paragraph), []).append(mention)
     genders = {c.name: c.gender for f in fandoms for c in f.characters}
-    perceiving, partnering = _by_paragraph((_PRONOUN_PERCEIVES, _PARTNER), paragraphs)
+    perceiving, partnering = _by_paragraph((_PRONOUN_PERCEIVES, PARTNER_REFERENCE), paragraphs)
     recency = _Recency()
     for number, para in enumerate(paragraphs):
         found = by_para.get((para.chapter, para.index), [])

@@ -20,10 +20,12 @@ from bisect import bisect_left
 from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import combinations
+from itertools import combinations, islice
 from typing import TYPE_CHECKING, Any
 
-from .model import Character, Reading, Suggestion
+from .canon import bare_name
+from .characters import PARTNER_NOUNS, PARTNER_REFERENCE
+from .model import Character, Quote, Reading, Suggestion
 from .patterns import ascii_fold
 
 if TYPE_CHECKING:
@@ -47,6 +49,8 @@ _EVIDENCE_LINES = 3
 _HINT_FACTOR = 0.6  # inferred tags beside a declared list of the same type
 _GRAPHIC_GORE = 6  # gore words that make violence graphic (Mature, and its warning)
 _EVIDENCE_CHARS = 240
+_PASSING_SHARE = 0.05  # a mentioned character under this share of the top character's mentions ...
+_PASSING_CONFIDENCE = 0.45  # ... is offered at most at this confidence (below pre-selection)
 
 
 # --------------------------------------------------------------------------
@@ -55,7 +59,6 @@ _EVIDENCE_CHARS = 240
 
 _SENTENCE_RE = re.compile(r"\S.*?(?:[.!?…]+[\"'”’)\]]*(?=\s)|$)", re.S)
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_DISAMBIGUATOR_RE = re.compile(r"\s*\([^()]*\)$")
 
 
 def _sentences(text: str) -> list[str]:
@@ -69,11 +72,6 @@ def _clip(line: str) -> str:
     if len(line) <= _EVIDENCE_CHARS:
         return line
     return line[: _EVIDENCE_CHARS - 1].rsplit(" ", 1)[0] + "…"
-
-
-def bare_name(name: str) -> str:
-    """A tag name without AO3's trailing disambiguator: "Q (Bond)" → "Q"."""
-    return _DISAMBIGUATOR_RE.sub("", name).strip()
 
 
 _Keys = tuple[tuple[str, ...], ...]
@@ -192,21 +190,22 @@ class _Text:
     paragraphs: list[list[str]]
     author_lines: list[str]
     words: int
+    places: list[tuple[int, int]] = field(default_factory=list)  # (chapter, paragraph) of each in ``reading.chapters``
     _found: dict[_Lexicon, dict[int, int]] = field(default_factory=dict, repr=False)
     _hits: dict[_Lexicon, _Hits] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, reading: Reading) -> _Text:
         front = reading.front
-        paragraphs = [
-            _sentences(p.text) for chapter in reading.chapters for p in chapter.paragraphs if p.text.strip()
-        ]
+        places = [(c, k) for c, chapter in enumerate(reading.chapters)
+                  for k, p in enumerate(chapter.paragraphs) if p.text.strip()]
+        paragraphs = [_sentences(reading.chapters[c].paragraphs[k].text) for c, k in places]
         notes = [front.title, front.summary, *front.notes, *front.end_notes, *front.continuity, *front.setting]
         for chapter in reading.chapters:
             notes += [chapter.summary, chapter.notes_begin, chapter.notes_end]
         author_lines = [s for note in notes for line in note.splitlines() for s in _sentences(line)]
         words = reading.word_count or sum(len(_WORD_RE.findall(s)) for p in paragraphs for s in p)
-        return cls(paragraphs, author_lines, words)
+        return cls(paragraphs, author_lines, words, places)
 
     @cached_property
     def judgeable(self) -> bool:
@@ -325,11 +324,21 @@ class _Text:
             self._hits[lexicon] = _Hits.of((n, sentences[i]) for i, n in self.matches(lexicon).items())
         return self._hits[lexicon]
 
-    def paragraph_hits(self, lexicon: _Lexicon) -> dict[int, _Hits]:
-        """Paragraph index → ``lexicon`` counted in it, for the paragraphs it matches."""
+    def paragraph_hits(self, lexicon: _Lexicon, unless: _Lexicon | None = None) -> dict[int, _Hits]:
+        """Paragraph index → ``lexicon`` counted in it, for the paragraphs it matches.
+
+        A match that starts inside a match of ``unless`` does not count
+        ("boyfriend" inside "your boyfriend").
+        """
         grouped: dict[int, list[tuple[int, str]]] = {}
+        excluded = self.matches(unless) if unless is not None else {}
         for i, n in self.matches(lexicon).items():
-            grouped.setdefault(self.paragraph_of[i], []).append((n, self.sentences[i]))
+            sentence = self.sentences[i]
+            if i in excluded:
+                spans = [m.span() for m in unless.finditer(sentence)]
+                n = sum(not any(s <= m.start() < e for s, e in spans) for m in lexicon.finditer(sentence))
+            if n:
+                grouped.setdefault(self.paragraph_of[i], []).append((n, sentence))
         return {p: _Hits.of(matched) for p, matched in grouped.items()}
 
     def paragraphs_naming(self, lexicon: _Lexicon) -> set[int]:
@@ -560,6 +569,7 @@ _DEATH_PHRASES = (
 _KILLING = ("killed", "murdered", "shot")  # ... followed by the name
 _REMAINS = ("death", "dead body", "lifeless body", "corpse", "funeral", "grave")  # ... after the name's "'s"
 _DEATH_VERB = "(?:" + "|".join(_DEATH_PHRASES) + ")"
+_PARTNER_REFERENCE_RE = _Lexicon(PARTNER_REFERENCE, (_keys(PARTNER_NOUNS),))
 _ROMANCE_RE = _lexicon(
     "kiss*", "lover*", "boyfriend*", "girlfriend*", "in love", "love you", "loved him", "loved her",
     "loves him", "loves her", "date", "dating", "bed", "jealous*", "darling", "sweetheart", "husband*",
@@ -808,12 +818,19 @@ class _Suggester:
         return self.text.hits(_lexicon(*forms, ignore_case=False)).evidence
 
     def characters(self) -> None:
-        """Declared characters normalised, and characters the story is about."""
+        """Declared characters normalised, and characters the story is about.
+
+        A character who is only mentioned is offered at a confidence that
+        grows with their mentions, but stays below pre-selection when they
+        get under a twentieth of the most-named character's mentions: the
+        landlady named a few times in a long story is there in passing.
+        """
         fandoms = self.fandom_names()
         for label in self.front.characters:
             self.out.add("character", self.index.character(label, fandoms) or label, 0.95,
                          [_declared_line("Characters", label)], declared=True)
         likely_fandoms = {s.name for s in self.out.of_type("fandom") if s.confidence >= 0.5}
+        most = max((c.mentions for c in self.found), default=0)
         for character in self.found:
             if not character.fandom and not _is_proper_name(character.name):
                 continue  # a speaker known only by a description ("the teacher")
@@ -821,6 +838,8 @@ class _Suggester:
                 confidence = 0.8 + min(character.mentions, 150) / 1000
             else:
                 confidence = min(0.3 + 0.08 * character.mentions, 0.6)
+                if character.mentions < _PASSING_SHARE * most:
+                    confidence = min(confidence, _PASSING_CONFIDENCE)
             if not character.fandom:  # a speaker canon does not know: only the name as written
                 confidence = min(confidence, 0.3 + 0.05 * character.quotes, 0.55)
             elif character.fandom not in likely_fandoms:  # a namesake from a fandom not in play
@@ -866,16 +885,21 @@ class _Suggester:
 
         Every paragraph where both are on stage is a shared scene; a shared
         scene that names one of them and carries a romance signal counts
-        towards "/". See :func:`_choose_pairs`.
+        towards "/". A possessive partner reference the character search
+        resolved ("your boyfriend" → Angel) is no romance signal for the
+        scene: it supports only the pair it names (see
+        :meth:`partner_references`). See :func:`_choose_pairs`.
         """
         cast = [c for c in self.found
                 if (c.fandom or _is_proper_name(c.name)) and (c.role == "main" or c.mentions >= 3)]
         cast = cast[:8]
-        if len(cast) < 2:
-            return []
         named = self.presence(cast)
         stage = self.on_stage(named)
-        romance = self.text.paragraph_hits(_ROMANCE_RE)
+        resolved = [alias for c in self.found for alias in c.aliases if PARTNER_REFERENCE.fullmatch(alias)]
+        romance = self.text.paragraph_hits(_ROMANCE_RE, unless=_lexicon(*resolved) if resolved else None)
+        references: dict[frozenset[str], list[str]] = {}
+        for owner, partner, line in self.partner_references(stage):
+            references.setdefault(frozenset((owner, partner)), []).append(line)
         pairs = []
         for a, b in combinations(cast, 2):
             if a.role != "main" and b.role != "main":
@@ -891,8 +915,55 @@ class _Suggester:
                     pair.romantic += 1
                     if len(pair.evidence) < _EVIDENCE_LINES:
                         pair.evidence += signal.evidence[:1]
+            referenced = references.pop(frozenset((a.name, b.name)), [])
+            pair.referenced = len(referenced)
+            pair.evidence = _unique(pair.evidence + referenced)[:_EVIDENCE_LINES]
             pairs.append(pair)
+        found = {c.name: c for c in self.found}
+        for members, lines in references.items():  # a partner named too rarely to be in the cast
+            if members <= found.keys():
+                a, b = (found[name] for name in sorted(members))
+                pairs.append(_Pair(a, b, canon_type=self.canon_type(a, b), both_main=False,
+                                   referenced=len(lines), evidence=_unique(lines)[:_EVIDENCE_LINES]))
         return _choose_pairs(pairs)
+
+    def partner_references(self, stage: dict[str, set[int] | None]) -> Iterator[tuple[str, str, str]]:
+        """(owner, partner, sentence) for each possessive partner reference inside a quotation.
+
+        "my X" belongs to the quotation's speaker, "your X" to its addressee
+        (when attribution found none: the one other character of ``stage``
+        on stage); the partner is the character the character search resolved
+        that very phrase to. So Spike saying "your boyfriend" to Buffy, about Angel,
+        supports Buffy/Angel and nothing involving Spike. References in
+        narration, or whose owner or partner is unclear, support nothing.
+        """
+        partner_of: dict[str, set[str]] = {}
+        for character in self.found:
+            for alias in character.aliases:
+                partner_of.setdefault(" ".join(alias.split()).casefold(), set()).add(character.name)
+        quotes: dict[tuple[int, int], list[Quote]] = {}
+        for quote in self.reading.quotes:
+            quotes.setdefault((quote.chapter, quote.paragraph), []).append(quote)
+        for p in sorted({self.text.paragraph_of[i] for i in self.text.matches(_PARTNER_REFERENCE_RE)}):
+            chapter, number = self.text.places[p]
+            text = self.reading.chapters[chapter].paragraphs[number].text
+            for match in PARTNER_REFERENCE.finditer(text):
+                quote = next((q for q in quotes.get((chapter, number), ()) if q.start <= match.start() < q.end), None)
+                if quote is None:
+                    continue
+                phrase = " ".join(match.group().split())
+                partners = list(partner_of.get(phrase.casefold(), ()))
+                if len(partners) != 1:
+                    continue
+                owner = quote.speaker if match.group(1).lower() == "my" else None
+                if match.group(1).lower() == "your":
+                    owner = quote.addressee or _only(
+                        name for name, where in stage.items()
+                        if name not in (quote.speaker, partners[0]) and (where is None or p in where))
+                if owner is None or owner == partners[0]:
+                    continue
+                sentences = self.text.paragraphs[p]
+                yield owner, partners[0], next((s for s in sentences if phrase in s), sentences[0])
 
     def presence(self, cast: Sequence[Character]) -> dict[str, set[int]]:
         """Per cast member, the paragraphs that name them (by any alias seen)."""
@@ -910,11 +981,11 @@ class _Suggester:
                 for name, where in named.items()}
 
     def canon_type(self, a: Character, b: Character) -> str | None:
-        """How canon relates the pair: "romantic", "platonic" or None (unknown).
+        """How canon relates the pair: "romantic", "platonic", "family" or None (unknown).
 
         Romantic wins when canon lists both kinds. Two characters sharing a
-        family name ("Mycroft Holmes", "Mummy Holmes") count as family, so
-        platonic, unless canon pairs them romantically.
+        family name ("Mycroft Holmes", "Mummy" alias "Mrs. Holmes") that canon
+        does not list are "family": never paired romantically either.
         """
         fandoms = self.fandom_names()
         members = {bare_name(a.name), bare_name(b.name)}
@@ -925,10 +996,16 @@ class _Suggester:
         }
         if "romantic" in types:
             return "romantic"
-        surnames = {name.split()[-1] for name in members if len(name.split()) > 1}
-        if types or (len(surnames) == 1 and all(len(name.split()) > 1 for name in members)):
+        if types:
             return "platonic"
-        return None
+        return "family" if self.family_names(a) & self.family_names(b) else None
+
+    def family_names(self, character: Character) -> set[str]:
+        """Last words of the character's full name and of canon's multi-word names for them."""
+        fandom = self.index.canon.fandoms.get(character.fandom)
+        known = fandom.character(character.name) if fandom else None
+        names = [bare_name(name) for name in (character.name, *(known.aliases if known else ()))]
+        return {name.split()[-1] for name in names if len(name.split()) > 1 and name[:1].isupper()}
 
     # ---------------------------------------------------------------- rating
 
@@ -1163,26 +1240,36 @@ class _Pair:
 
     a: Character
     b: Character
-    canon_type: str | None  # "romantic" when canon pairs them so, "platonic" when only as friends/family
+    canon_type: str | None  # "romantic"/"platonic" as canon lists them, "family" by a shared family name
     both_main: bool
     shared: int = 0  # paragraphs where both are on stage
     romantic: int = 0  # ... of which carry a romance signal
+    referenced: int = 0  # times one is called the other's partner ("your boyfriend", said to one about the other)
     evidence: list[str] = field(default_factory=list)  # romantic lines
     together: list[str] = field(default_factory=list)  # lines of paragraphs naming both
 
     @property
     def romance(self) -> float:
-        """Romantic scenes, weighted by canon: a canon pairing needs less, a canon friendship never pairs."""
-        if self.canon_type == "platonic":
+        """Romantic scenes, weighted by canon: a canon pairing needs less, a friendship or family tie never pairs."""
+        if self.canon_type in ("platonic", "family"):
             return 0.0
-        return self.romantic * (1.5 if self.canon_type == "romantic" else 1.0)
+        return (self.romantic + self.referenced) * (1.5 if self.canon_type == "romantic" else 1.0)
 
     def confidence(self, separator: str) -> float:
-        """Higher with more romantic (or shared) scenes, and when canon knows the pair."""
-        known = 0.1 if self.canon_type else 0.0
+        """Higher with more romantic (or shared) scenes, and when canon knows the pair.
+
+        Offered below the pre-selection threshold: a pair only ever called
+        partners, never shown romantically (background: an ex, an absent
+        spouse); and a friendship between characters canon pairs romantically,
+        since a text with no romance words cannot tell friends from a couple
+        whose romance is implicit.
+        """
+        known = 0.1 if self.canon_type in ("romantic", "platonic") else 0.0
         if separator == "/":
-            return 0.45 + 0.3 * (1 - math.exp(-self.romance / 6)) + known
-        return 0.4 + 0.1 * (1 - math.exp(-self.shared / 20)) + known
+            confidence = 0.45 + 0.3 * (1 - math.exp(-self.romance / 6)) + known
+            return confidence if self.romantic else min(confidence, _BACKGROUND_CONFIDENCE)
+        confidence = 0.4 + 0.1 * (1 - math.exp(-self.shared / 20)) + known
+        return confidence if self.canon_type != "romantic" else min(confidence, _BACKGROUND_CONFIDENCE)
 
     def tag(self, separator: str, index: _CanonIndex, fandoms: Sequence[str]) -> str:
         """AO3 tag for the pair, in canon's order when canon lists it."""
@@ -1193,6 +1280,7 @@ class _Pair:
         return separator.join(names)
 
 
+_BACKGROUND_CONFIDENCE = 0.45  # a pairing only mentioned, or a friendship canon also ships: not pre-selected
 _MIN_ROMANTIC_SCENES = 3  # romantic scenes a "/" needs ...
 _MIN_ROMANTIC_SCENES_CANON = 1  # ... or when canon already pairs them romantically
 _RIVAL_SHARE = 0.5  # ... and this share of the strongest pair's
@@ -1205,12 +1293,14 @@ def _choose_pairs(pairs: Sequence[_Pair]) -> list[tuple[_Pair, str]]:
 
     Romance words in a group scene touch every pair present, so romantic
     pairs are taken strongest first: a pair needs a few romantic scenes
-    (one, for a pairing canon already knows) and half the strongest pair's
-    romance, and a character already paired needs a rival nearly as strong
-    (a love triangle) before gaining a second partner. A story with no romance gets its central friendships or family
-    ties (both main characters, many shared scenes) as " & ".
+    (one, for a pairing canon already knows; a partner reference counts as one)
+    and half the strongest pair's romance, and a character already paired needs
+    a rival nearly as strong (a love triangle) before gaining a second partner.
+    A story with no romance gets its central friendships or family ties (both
+    main characters, many shared scenes) as " & ". Pairs only ever called
+    partners (never platonic in canon) come last, as background pairings.
     """
-    ranked = sorted(pairs, key=lambda p: -p.romance)
+    ranked = sorted((p for p in pairs if p.romantic), key=lambda p: -p.romance)
     strongest = ranked[0].romance if ranked else 0.0
     partnered: dict[str, float] = {}
     chosen: list[tuple[_Pair, str]] = []
@@ -1218,7 +1308,7 @@ def _choose_pairs(pairs: Sequence[_Pair]) -> list[tuple[_Pair, str]]:
         if pair.romance == 0 or pair.romance < _RIVAL_SHARE * strongest:
             break
         needed = _MIN_ROMANTIC_SCENES_CANON if pair.canon_type == "romantic" else _MIN_ROMANTIC_SCENES
-        if pair.romantic < needed:
+        if pair.romantic + pair.referenced < needed:
             continue
         rival = max(partnered.get(pair.a.name, 0.0), partnered.get(pair.b.name, 0.0))
         if pair.romance < _TRIANGLE_SHARE * rival:
@@ -1228,7 +1318,14 @@ def _choose_pairs(pairs: Sequence[_Pair]) -> list[tuple[_Pair, str]]:
         chosen.append((pair, "/"))
     if not chosen:
         chosen = [(p, " & ") for p in pairs if p.both_main and p.shared >= _MIN_SHARED_GEN]
-    return chosen
+    background = [p for p in pairs if p.referenced and not p.romantic and p.romance]
+    return chosen + [(p, "/") for p in background]
+
+
+def _only(items: Iterable[str]) -> str | None:
+    """The single item, or None when there are none or several."""
+    found = list(islice(items, 2))
+    return found[0] if len(found) == 1 else None
 
 
 def _is_proper_name(name: str) -> bool:

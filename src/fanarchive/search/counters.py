@@ -7,8 +7,10 @@ every few seconds. The flush first renames the hash, so increments arriving
 during a flush go to a fresh hash, and a flush that dies half-way leaves its
 renamed hash to be picked up by the next one: no count is lost or applied
 twice (unless the process dies between the database commit and the delete,
-which re-applies at most one batch). Without Redis, :func:`count` updates the
-row directly.
+which re-applies at most one batch). Without Redis, kudos update the row at
+once and hits wait in the process for up to :data:`LOCAL_FLUSH_SECONDS`, then
+go to the database in one transaction (:func:`flush_local`; also at exit), so
+a busy work page does not write the row, and log an index change, per view.
 
 The flush writes through ``QuerySet.update``, which the index change-log
 triggers record, so kudos and hits sort orders follow within a poll.
@@ -16,8 +18,12 @@ triggers record, so kudos and hits sort orders follow within a poll.
 
 from __future__ import annotations
 
+import atexit
 import os
+import threading
+import time
 import uuid
+from collections import Counter
 from functools import cache
 
 from django.db import transaction
@@ -28,6 +34,12 @@ from fanarchive.works.models import Work
 #: Counter name -> Work column.
 COUNTERS = {"hits": "hits", "kudos": "kudos_count"}
 PREFIX = os.environ.get("CACHE_PREFIX", "fanarchive") + ":counters"
+#: Without Redis, seconds hits wait in the process before they are written.
+LOCAL_FLUSH_SECONDS = float(os.environ.get("FANARCHIVE_HIT_FLUSH_SECONDS", "1"))
+
+_local_lock = threading.Lock()
+_local_pending: Counter[tuple[str, int]] = Counter()  # (column, work id) -> amount not written yet
+_local_flushed_at = 0.0
 
 
 @cache
@@ -45,10 +57,33 @@ def count(counter: str, work_id: int, amount: int = 1) -> None:
     """Add ``amount`` to a work's ``counter`` ("hits" or "kudos")."""
     column = COUNTERS[counter]
     client = redis_client()
-    if client is None:
-        Work.objects.filter(pk=work_id).update(**{column: F(column) + amount})
-    else:
+    if client is not None:
         client.hincrby(f"{PREFIX}:{counter}", str(work_id), amount)
+        return
+    with _local_lock:
+        _local_pending[column, work_id] += amount
+        due = counter != "hits" or time.monotonic() - _local_flushed_at >= LOCAL_FLUSH_SECONDS
+    if due:
+        flush_local()
+
+
+@atexit.register
+def flush_local() -> None:
+    """Write the counts this process holds (without Redis) to the database."""
+    global _local_flushed_at
+    with _local_lock:
+        pending = dict(_local_pending)
+        _local_pending.clear()
+        _local_flushed_at = time.monotonic()
+    if pending:
+        _add(pending)
+
+
+def _add(amounts: dict[tuple[str, int], int]) -> None:
+    """Add ``{(column, work id): amount}`` to the work rows in one transaction."""
+    with transaction.atomic():
+        for (column, work_id), amount in sorted(amounts.items()):
+            Work.objects.filter(pk=work_id).update(**{column: F(column) + amount})
 
 
 def flush(client=None) -> dict[str, int]:
@@ -76,9 +111,7 @@ def flush(client=None) -> dict[str, int]:
 
 def _apply(client, key: str, column: str) -> int:
     """Add one claimed hash's counts to ``column``, then delete the hash."""
-    amounts = {int(work_id): int(amount) for work_id, amount in client.hgetall(key).items()}
-    with transaction.atomic():
-        for work_id, amount in sorted(amounts.items()):
-            Work.objects.filter(pk=work_id).update(**{column: F(column) + amount})
+    amounts = {(column, int(work_id)): int(amount) for work_id, amount in client.hgetall(key).items()}
+    _add(amounts)
     client.delete(key)
     return len(amounts)

@@ -68,7 +68,7 @@ def _by_relevance(ids: BitMap | set[int], relevance: dict[int, float], offset: i
 LISTING_TTL = 60
 
 
-def _generation() -> str:
+def generation() -> str:
     """What the cached pages depend on: applied change-log position and wrangling generation."""
     live = live_index() if engine_name() == "index" else None
     index = None
@@ -84,7 +84,7 @@ def find_works(criteria: FilterCriteria, user) -> ResultPage:
     if not _cache_is_shared():
         return _find_works(criteria, user)
     visibility = "member" if _signed_in(user) else "public"
-    key = f"listing:{_generation()}:{visibility}:{hashlib.sha256(criteria.querystring().encode()).hexdigest()}"
+    key = f"listing:{generation()}:{visibility}:{hashlib.sha256(criteria.querystring().encode()).hexdigest()}"
     cached = cache.get(key)
     if cached is not None:
         ids, total, found_notices = cached

@@ -8,6 +8,9 @@ both ways.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.urls import reverse
@@ -15,6 +18,35 @@ from django.utils import timezone
 
 from fanarchive.people.models import Pseud
 from fanarchive.tags.models import Tag, TagType
+
+
+@lru_cache(maxsize=65536)
+def _url(view: str, name: str) -> str:
+    return reverse(view, args=[name])
+
+
+@dataclass(frozen=True, slots=True)
+class TagLink:
+    """A tag as a blurb shows it (name, link, type), read without loading the Tag row."""
+
+    pk: int
+    name: str
+    type: str
+    key: str
+
+    def get_absolute_url(self) -> str:
+        return _url("tags:tag", self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class CreatorLink:
+    """A pseud as a byline shows it, read without loading the Pseud row."""
+
+    pk: int
+    name: str
+
+    def get_absolute_url(self) -> str:
+        return _url("people:pseud", self.name)
 
 
 class WorkQuerySet(models.QuerySet):
@@ -80,9 +112,18 @@ class Work(models.Model):
         """AO3's "posted/expected" chapter label ("3/?" while unknown)."""
         return f"{self.chapter_count}/{self.expected_chapters or '?'}"
 
-    def tags_of(self, tag_type: str) -> list[Tag]:
-        """This work's tags of one type, in name order (uses prefetched tags)."""
-        return sorted((t for t in self.tags.all() if t.type == tag_type), key=lambda t: t.key)
+    def tags_of(self, tag_type: str) -> list[Tag | TagLink]:
+        """This work's tags of one type, in name order (the attached ``tag_links`` when loaded for a blurb)."""
+        tags = self.__dict__.get("tag_links")
+        if tags is None:
+            tags = self.tags.all()
+        return sorted((t for t in tags if t.type == tag_type), key=lambda t: t.key)
+
+    @property
+    def creator_list(self) -> list[Pseud | CreatorLink]:
+        """The work's pseuds by name (the attached ``creator_links`` when loaded for a blurb)."""
+        creators = self.__dict__.get("creator_links")
+        return creators if creators is not None else list(self.creators.order_by("name"))
 
     @property
     def ratings(self) -> list[Tag]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from fanarchive.reading.canon import load_canon
@@ -18,11 +19,12 @@ from fanarchive.search.engine import find_works
 from fanarchive.search.filters import (
     CHECKBOX_GROUPS, LANGUAGES, SORTS, FilterCriteria, is_number, plain_text, timeline_fandoms,
 )  # fmt: skip
-from fanarchive.search.results import with_blurb_data
+from fanarchive.search.results import attach_blurb_data, blurb_works
 from fanarchive.tags.counts import fandom_work_counts
 from fanarchive.works.models import Chapter, Series, Work
+from fanarchive.works.page_cache import cache_listing, cache_work_page
 from fanarchive.works.reading_view import reading_view_for
-from fanarchive.works.templatetags.archive import SKIN_COOKIE, SKINS
+from fanarchive.works.skins import SKIN_COOKIE, SKINS
 
 RECENT_ON_HOME = 10
 FANDOMS_ON_HOME = 12
@@ -34,9 +36,10 @@ def visible_works(request: HttpRequest):
 
 
 @require_safe
+@cache_listing
 def home(request: HttpRequest) -> HttpResponse:
     """Intro, search box, most recently updated works and the biggest fandoms."""
-    recent = with_blurb_data(visible_works(request).order_by("-updated_at", "-id"))[:RECENT_ON_HOME]
+    recent = blurb_works(visible_works(request).order_by("-updated_at", "-id")[:RECENT_ON_HOME])
     return render(
         request,
         "works/home.html",
@@ -49,6 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_listing
 def work_index(request: HttpRequest) -> HttpResponse:
     """The works filter: every state lives in the query string."""
     criteria = FilterCriteria.from_params(request.GET)
@@ -148,14 +152,18 @@ def render_work(request: HttpRequest, work: Work, chapter: Chapter | None) -> Ht
 
 
 def get_visible_work(request: HttpRequest, work_id: int) -> Work:
-    return get_object_or_404(with_blurb_data(visible_works(request)), pk=work_id)
+    work = get_object_or_404(visible_works(request), pk=work_id)
+    attach_blurb_data([work])
+    return work
 
 
 @require_safe
+@cache_work_page(count_hit=True)
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     """A work: whole if it has one chapter or ``?view_full_work=1``, else its first chapter.
 
-    Opening a work counts a hit; moving between its chapters does not.
+    Opening a work counts a hit (also when anonymous readers get the cached page);
+    moving between its chapters does not.
     """
     work = get_visible_work(request, work_id)
     counters.count("hits", work.pk)
@@ -166,6 +174,7 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @require_safe
+@cache_work_page(count_hit=False)
 def chapter_detail(request: HttpRequest, work_id: int, position: int) -> HttpResponse:
     """One posted chapter of a work, with links to its neighbours."""
     work = get_visible_work(request, work_id)
@@ -187,19 +196,37 @@ def chapter_jump(request: HttpRequest, work_id: int) -> HttpResponse:
 def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
     """A series and its visible works in order; 404 when none is visible."""
     series = get_object_or_404(Series.objects.prefetch_related("creators"), pk=series_id)
-    works = list(
-        with_blurb_data(visible_works(request).filter(series_parts__series=series)).order_by(
-            "series_parts__position"
-        )
-    )
+    works = blurb_works(visible_works(request).filter(series_parts__series=series).order_by("series_parts__position"))
     if not works:
         raise Http404("No visible works in this series.")
     return render(request, "works/series_detail.html", {"series": series, "works": works})
 
 
+def posted_from_this_site(request: HttpRequest) -> bool:
+    """Whether a browser says the POST comes from one of our own pages.
+
+    Browsers send ``Sec-Fetch-Site`` or ``Origin`` with every form post; a
+    request with neither did not come from a cross-site page in a browser.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in {"same-origin", "none"}
+    origin = request.headers.get("Origin")
+    return origin is None or origin == f"{request.scheme}://{request.get_host()}"
+
+
+@csrf_exempt
 @require_POST
 def set_skin(request: HttpRequest) -> HttpResponse:
-    """Remember the reader's skin in a cookie ("auto" forgets it), then go back."""
+    """Remember the reader's skin in a cookie ("auto" forgets it), then go back.
+
+    No CSRF token: the toggle is on every page, and a token in the page would
+    make pages differ per reader, so they could not be cached. Cross-site
+    posts are refused by their ``Origin``/``Sec-Fetch-Site`` instead (and the
+    most a forged one could do is change a cosmetic cookie).
+    """
+    if not posted_from_this_site(request):
+        return HttpResponseForbidden("The skin can only be changed from this site's pages.")
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
         back = reverse("works:home")

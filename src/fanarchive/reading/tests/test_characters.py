@@ -92,6 +92,19 @@ def test_crossover_keeps_both_fandoms() -> None:
     assert names == {"Harbour Lights (TV)", "Cloud Cities (TV)"}
 
 
+@pytest.mark.parametrize(("visitor", "crossover"), [("Vega", False), ("Vega Lune", True)])
+def test_one_visitor_named_in_full_makes_a_crossover(visitor: str, crossover: bool) -> None:
+    reading = story(f"Nell and Silas waited at the Breakwater. {visitor} climbed out of the airship and "
+                    f"Nell stared; Vega only laughed.", "Later Vega sat with Silas and talked until dawn.")
+    names = [e.name for e in find_fandoms(reading, two_fandoms())]
+    assert names == (["Harbour Lights (TV)", "Cloud Cities (TV)"] if crossover else ["Harbour Lights (TV)"])
+
+
+def test_a_full_name_in_passing_makes_no_crossover() -> None:
+    reading = story("Nell and Silas waited at the Breakwater, reading about Vega Lune in the papers.")
+    assert [e.name for e in find_fandoms(reading, two_fandoms())] == ["Harbour Lights (TV)"]
+
+
 def test_a_common_word_opening_a_sentence_is_no_evidence() -> None:
     """"Hope" and "Will" opening sentences, with "hope" and "will" elsewhere, are just words."""
     canon = two_fandoms()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from fanarchive.reading.canon import Canon, fandom_from_data
-from fanarchive.reading.model import Chapter, Character, FrontMatter, Paragraph, Reading
+from fanarchive.reading.model import Chapter, Character, FrontMatter, Paragraph, Quote, Reading
 from fanarchive.reading.suggest import (
     CHARACTER_DEATH,
     CHOSE_NOT_TO_WARN,
@@ -63,6 +63,7 @@ def canon() -> Canon:
             _character("Molly Hooper", ["Molly"], "f"),
             _character("Mycroft Holmes", ["Mycroft", "Holmes"], "m", ["Holmes"]),
             _character("Violet Holmes", ["Violet", "Holmes"], "f", ["Holmes"]),
+            _character("Mummy", ["Mrs. Holmes"], "f"),
         ],
         "relationships": [
             {"name": "Sherlock Holmes/John Watson", "type": "romantic"},
@@ -227,6 +228,16 @@ def test_company_without_romance_gives_a_friendship_at_most(canon: Canon) -> Non
     assert "Gen" in names(reading, "category")
 
 
+def test_a_friendship_canon_also_ships_is_offered_but_not_preselected(canon: Canon) -> None:
+    reading = make_reading(CALM, characters=SHERLOCK_CAST)
+    suggest_tags(reading, canon)
+    assert suggestion(reading, "relationship", "Sherlock Holmes & John Watson").confidence < 0.5
+    brothers = [main("Sherlock Holmes", SHERLOCK, {"Sherlock": 12}), main("Mycroft Holmes", SHERLOCK, {"Mycroft": 12})]
+    reading = make_reading([p.replace("John", "Mycroft") for p in CALM], characters=brothers)
+    suggest_tags(reading, canon)
+    assert names(reading, "relationship", 0.5) == ["Mycroft Holmes & Sherlock Holmes"]
+
+
 def test_a_canon_family_tie_is_never_made_romantic(canon: Canon) -> None:
     cast = [main("Sherlock Holmes", SHERLOCK, {"Sherlock": 10}), main("Mycroft Holmes", SHERLOCK, {"Mycroft": 10})]
     text = [p.replace("John", "Mycroft") for p in ROMANCE]
@@ -250,6 +261,14 @@ def test_a_canon_pairing_needs_less_romance_than_others(canon: Canon) -> None:
 def test_characters_sharing_a_family_name_are_not_paired_romantically(canon: Canon) -> None:
     cast = [main("Mycroft Holmes", SHERLOCK, {"Mycroft": 12}), main("Violet Holmes", SHERLOCK, {"Violet": 12})]
     text = [p.replace("Sherlock", "Violet").replace("John", "Mycroft") for p in ROMANCE]
+    reading = make_reading(text, characters=cast)
+    suggest_tags(reading, canon)
+    assert not [n for n in names(reading, "relationship") if "/" in n]
+
+
+def test_a_family_name_known_only_from_an_alias_still_makes_family(canon: Canon) -> None:
+    cast = [main("Mycroft Holmes", SHERLOCK, {"Mycroft": 12}), main("Mummy", SHERLOCK, {"Mummy": 12})]
+    text = [p.replace("Sherlock", "Mummy").replace("John", "Mycroft") for p in ROMANCE]
     reading = make_reading(text, characters=cast)
     suggest_tags(reading, canon)
     assert not [n for n in names(reading, "relationship") if "/" in n]
@@ -373,6 +392,62 @@ def test_every_suggestion_is_well_formed_and_unique(canon: Canon) -> None:
         assert 1 <= len(s.evidence) <= 3, s
 
 
+def romantic_pairs(reading: Reading, at_least: float = 0.0) -> list[set[str]]:
+    """The members of each "/" pairing suggested, as sets (order-free)."""
+    return [set(n.split("/")) for n in names(reading, "relationship", at_least) if "/" in n]
+
+
+@pytest.mark.parametrize(("line", "speaker", "addressee"), [
+    ('"My girlfriend is waiting at the lab," John told Sherlock, pulling on his coat.', "John Watson",
+     "Sherlock Holmes"),
+    ('"Your girlfriend is waiting at the lab," Sherlock told John, without looking up.', "Sherlock Holmes",
+     "John Watson"),
+])
+def test_a_partner_reference_pairs_its_owner_with_the_partner_only(
+        canon: Canon, line: str, speaker: str, addressee: str) -> None:
+    phrase = line[1:line.index(" is")]
+    cast = [*SHERLOCK_CAST, Character("Molly Hooper", SHERLOCK, {"Molly": 2, phrase: 1}, mentions=3)]
+    reading = make_reading(CALM + [line], characters=cast)
+    reading.quotes = [Quote(0, len(CALM), 0, line.index(",") + 2, line[1:line.index(",")], speaker, addressee)]
+    suggest_tags(reading, canon)
+    assert romantic_pairs(reading) == [{"John Watson", "Molly Hooper"}]
+    background = suggestion(reading, "relationship", "John Watson/Molly Hooper")
+    assert background.confidence < 0.5 and background.evidence == [line]
+    assert "Sherlock Holmes/John Watson" not in names(reading, "relationship")  # the word is no romance
+
+
+def test_an_unattributed_your_belongs_to_the_other_character_on_stage() -> None:
+    text = "\n\n".join([
+        "Title: Graveyard Shift",
+        'Notes: Set after 2.14 "Innocence".',
+        "The cemetery gates creak as Buffy pushes through them, stake ready. Spike is sitting on a "
+        "headstone, smoking, as if he owns the place.",
+        '"Evening, Slayer," Spike says. "Your boyfriend was round here earlier. Didn\'t say hello."',
+        'Buffy stops walking. "Don\'t talk about him."',
+        '"Touchy," Spike says, and flicks the cigarette away. "Must sting, your boyfriend going bad on you '
+        'like that."',
+        "Buffy keeps her eyes on the crypt behind him and says nothing at all.",
+        '"Suit yourself," Spike says. "I\'m off to find my girl. Night, Slayer."',
+    ])
+    from fanarchive.reading import read
+
+    reading = read(text)
+    pairs = romantic_pairs(reading)
+    assert {"Buffy Summers", "Angel"} in pairs and {"Drusilla", "Spike"} in pairs
+    assert {"Angel", "Spike"} not in pairs and {"Buffy Summers", "Spike"} not in pairs
+    assert romantic_pairs(reading, 0.5) == []  # partners only talked about: background
+
+
+def test_a_character_named_in_passing_is_offered_below_preselection(canon: Canon) -> None:
+    molly = Character("Molly Hooper", SHERLOCK, {"Molly": 4}, mentions=4)
+    for leads, preselected in ((12, True), (100, False)):
+        cast = [main("Sherlock Holmes", SHERLOCK, {"Sherlock": leads}), main("John Watson", SHERLOCK, {"John": 12}),
+                molly]
+        reading = make_reading(CALM, characters=cast)
+        suggest_tags(reading, canon)
+        assert (suggestion(reading, "character", "Molly Hooper").confidence >= 0.5) is preselected
+
+
 # ---------------------------------------------------------------- seed
 
 
@@ -392,3 +467,8 @@ def test_seed_work_suggestions() -> None:
             >= suggestion(reading, "freeform", "Canon Compliant").confidence)
     assert set(names(reading, "warning")) <= {CHOSE_NOT_TO_WARN, NO_WARNINGS}
     assert names(reading, "rating")[0] in {TEEN, GENERAL}
+    # Spike calls Angel Buffy's "boyfriend" and Drusilla "my girl": background pairings, nothing more.
+    pairs = romantic_pairs(reading)
+    assert {"Buffy Summers", "Angel"} in pairs and {"Spike", "Drusilla"} in pairs
+    assert {"Angel", "Spike"} not in pairs and {"Buffy Summers", "Spike"} not in pairs
+    assert romantic_pairs(reading, 0.5) == []

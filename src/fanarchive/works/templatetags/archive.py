@@ -11,11 +11,10 @@ from fanarchive.sanitize import clean_html
 from fanarchive.search.filters import LANGUAGES
 from fanarchive.tags.models import WARNINGS
 from fanarchive.works.models import Work
+from fanarchive.works.page_cache import render_blurbs
+from fanarchive.works.skins import chosen_skin
 
 register = template.Library()
-
-SKINS = ("light", "dark")
-SKIN_COOKIE = "skin"
 
 RATING_CODES = {
     "General Audiences": "G",
@@ -38,12 +37,6 @@ class Badge:
     symbol: str
     label: str
     css: str
-
-
-def chosen_skin(request) -> str:
-    """The skin picked with the toggle ("light"/"dark"), or "auto" for the system's choice."""
-    skin = request.COOKIES.get(SKIN_COOKIE, "") if request else ""
-    return skin if skin in SKINS else "auto"
 
 
 @register.simple_tag(takes_context=True)
@@ -84,6 +77,12 @@ def work_badges(work: Work) -> list[Badge]:
     else:
         badges.append(Badge("Status", "…", "Work in Progress", "complete-no"))
     return badges
+
+
+@register.simple_tag
+def blurbs(works: list[Work]) -> SafeString:
+    """The blurbs of ``works``, each from the fragment cache when it holds a current copy."""
+    return render_blurbs(works)
 
 
 @register.inclusion_tag("works/_badges.html")

@@ -245,13 +245,15 @@ def test_skin_toggle_sets_a_cookie_and_the_html_class():
     assert '<html lang="en" class="skin-auto">' in page(client, "/")
 
 
-def test_skin_toggle_refuses_posts_without_a_csrf_token():
+def test_skin_toggle_refuses_cross_site_posts_and_pages_carry_no_csrf_token():
     client = Client(enforce_csrf_checks=True)
-    assert client.post("/skin/", {"skin": "dark"}).status_code == 403
-    html = page(client, "/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    response = client.post("/skin/", {"skin": "dark", "csrfmiddlewaretoken": token})
-    assert response.status_code == 302 and response.cookies["skin"].value == "dark"
+    assert "csrfmiddlewaretoken" not in page(client, "/")
+    forged = client.post("/skin/", {"skin": "dark"}, headers={"Origin": "https://evil.example"})
+    assert forged.status_code == 403 and "skin" not in forged.cookies
+    cross_site = client.post("/skin/", {"skin": "dark"}, headers={"Sec-Fetch-Site": "cross-site"})
+    assert cross_site.status_code == 403
+    own = client.post("/skin/", {"skin": "dark"}, headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"})
+    assert own.status_code == 302 and own.cookies["skin"].value == "dark"
 
 
 def test_unsafe_redirect_after_skin_change_goes_home(client):
