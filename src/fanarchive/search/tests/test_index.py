@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fanarchive.search import columns, index, live, orm
+from fanarchive.search import orm
 from fanarchive.search.check import SIGNED_IN, difference, random_criteria
 from fanarchive.search.filters import FilterCriteria
 from fanarchive.search.index import SORT_COLUMNS, FilterIndex
@@ -62,17 +62,6 @@ def corpus():
     return names
 
 
-@pytest.fixture
-def live_index(tmp_path, settings, monkeypatch):
-    """Build the index file once; every later query refreshes from the change log."""
-    settings.FANARCHIVE_INDEX_PATH = str(tmp_path / "index.bin")
-    settings.FANARCHIVE_INDEX_POLL_SECONDS = 0
-    settings.FANARCHIVE_FILTER_ENGINE = "index"
-    monkeypatch.setattr(columns, "SMALL_RESULT", 0)
-    monkeypatch.setattr(index, "DIRECT_CHECK", 0)
-    monkeypatch.setattr(live, "_live", None)
-    FilterIndex.build(block_size=4).save(tmp_path / "index.bin")
-    return live.live_index()
 
 
 def assert_same_as_orm(names: list[str], samples: int = 60, seed: int = 1) -> None:

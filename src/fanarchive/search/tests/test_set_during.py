@@ -13,10 +13,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import QueryDict
 
 from fanarchive.reading.canon import load_canon
-from fanarchive.search import columns, index, live, orm, scale
+from fanarchive.search import orm, scale
 from fanarchive.search.check import SIGNED_IN, difference
 from fanarchive.search.filters import FilterCriteria, timeline_fandoms
-from fanarchive.search.index import FilterIndex
 from fanarchive.works.models import Work, WorkReading
 from fanarchive.works.tests.factories import create_work
 
@@ -134,34 +133,23 @@ def test_hidden_works_stay_hidden(placed):
 # --- both engines -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def index_engine(tmp_path, settings, monkeypatch):
-    """The bitmap index engine, built over the works created so far."""
-    settings.FANARCHIVE_INDEX_PATH = str(tmp_path / "index.bin")
-    settings.FANARCHIVE_INDEX_POLL_SECONDS = 0
-    settings.FANARCHIVE_FILTER_ENGINE = "index"
-    monkeypatch.setattr(columns, "SMALL_RESULT", 0)
-    monkeypatch.setattr(index, "DIRECT_CHECK", 0)
-    monkeypatch.setattr(live, "_live", None)
-    FilterIndex.build(block_size=4).save(tmp_path / "index.bin")
-    return live.live_index()
 
 
 @pytest.mark.parametrize("episode", ["2x18", "2x14", "3x12", "2x21", "9x99"])
 @pytest.mark.parametrize("sort", ["updated", "kudos", "title"])
-def test_index_engine_agrees_with_the_orm(placed, index_engine, episode, sort):
+def test_live_index_agrees_with_the_orm(placed, live_index, episode, sort):
     criteria = FilterCriteria.from_params({"set_in": "BtVS", "set_during": episode, "sort": sort})
     for user in (AnonymousUser(), SIGNED_IN):
         assert difference(criteria, user) is None
     if sort != "title":  # title sorts always use the ORM
-        assert index_engine.index is not None, "the index engine answered"
+        assert live_index.index is not None, "the index engine answered"
 
 
-def test_index_engine_really_filters_by_placement(placed, index_engine):
+def test_live_index_really_filters_by_placement(placed, live_index):
     page = scale.find_works(set_during("2x18"), AnonymousUser())
     assert [work.title for work in page.works] == ["Between Innocence and Becoming"]
     assert page.total == 1
-    index_engine.index.public.clear()  # proves the index, not the ORM, answered
+    live_index.index.public.clear()  # proves the index, not the ORM, answered
     assert scale.find_works(set_during("2x18"), AnonymousUser()).total == 0
 
 

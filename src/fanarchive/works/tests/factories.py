@@ -10,22 +10,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 
-import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from fanarchive.people.models import Pseud
 from fanarchive.sanitize import clean_html
 from fanarchive.tags.models import Tag, TagType, note_wrangling_changed, tag_key
 from fanarchive.works.models import Chapter, Series, SeriesPart, Work, WorkTag
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Empty the cache around each test: cached tag scopes would outlive the rolled-back rows."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def create_tag(
