@@ -99,7 +99,14 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for the page and blurb caches (works/page_cache.py) per worker; Django's
+    # default is 300 entries. Pages over 256 KB are not cached, so this bounds memory.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FANARCHIVE_LOCAL_CACHE_ENTRIES", "1000"))},
+        }
+    }
 
 # --- Security -----------------------------------------------------------------
 # Secure cookies by default; `fanarchive demo` on a loopback address turns them

@@ -35,12 +35,13 @@ from pyroaring import BitMap
 
 from fanarchive.search import fulltext, orm
 from fanarchive.search.filters import DEFAULT_SORT, FilterCriteria
-from fanarchive.search.index import SORT_COLUMNS
+from fanarchive.search.index import SORT_COLUMNS, micros
 from fanarchive.search.live import live_index
 from fanarchive.search.models import IndexChange
 from fanarchive.search.resolve import resolve
 from fanarchive.search.results import PER_PAGE, ResultPage, load_works, paginate
 from fanarchive.tags.models import wrangle_version
+from fanarchive.works.models import Work
 
 
 def engine_name() -> str:
@@ -77,6 +78,27 @@ def generation() -> str:
             index = live.current()
     change_id = index.change_id if index is not None else IndexChange.objects.aggregate(latest=Max("id"))["latest"]
     return f"{change_id}:{wrangle_version()}"
+
+
+#: Bitmaps hold 32-bit ids; a larger id in a URL names no indexed work.
+MAX_INDEXED_ID = 2**32 - 1
+
+
+def public_work_stamp(work_id: int) -> int | None:
+    """The work's ``updated_at`` (microseconds) when anonymous readers may see it, else None.
+
+    Answered by this process's filter index when one is built, without a
+    database query (current within the poll interval); else by the database.
+    """
+    if engine_name() == "index":
+        live = live_index()
+        with live.lock:
+            index = live.current()
+            if index is not None:
+                public = work_id <= MAX_INDEXED_ID and work_id in index.public
+                return index.columns["updated_at"].values[work_id] if public else None
+    updated_at = Work.objects.visible_to(None).filter(pk=work_id).values_list("updated_at", flat=True).first()
+    return None if updated_at is None else micros(updated_at)
 
 
 def find_works(criteria: FilterCriteria, user) -> ResultPage:

@@ -9,14 +9,16 @@ shows at once instead of after the TTL:
 * a work page: the work's version (bumped by saving the work, its chapters,
   tags, creators or series places; see :mod:`fanarchive.works.signals`), its
   ``updated_at`` and the site version (tag and pseud renames, wrangling).
-  Visibility is checked in the database on every request (one primary-key
-  lookup), so a work that became restricted or was deleted is never served
-  from the cache, even when another process changed it;
+  Visibility and ``updated_at`` are checked on every request, in the filter
+  index when it is built (no database query; a work restricted or deleted
+  by another process stops being served within the index poll interval,
+  0.5 s) or else in the database;
 * a listing: the filter index generation (every logged post, tag change,
   wrangle) and the content version (any work saved anywhere).
 
-Never cached: signed-in readers (any session cookie), pages that carry a
-message or set a cookie, pages that used a CSRF token, errors. With a
+Never cached: signed-in readers (any session cookie), readers with a
+pending message, pages that set a cookie or used a CSRF token, errors,
+pages over :data:`PAGE_MAX_BYTES`. With a
 per-process cache, an edit made by one process reaches the others' cached
 copies through ``updated_at``, visibility and the index generation; a change
 none of those see (a title typo fixed in another process) shows within the TTL.
@@ -31,25 +33,28 @@ get their tags and creators loaded.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 
 from fanarchive.search import counters
 from fanarchive.search.results import attach_blurb_data
-from fanarchive.search.scale import generation
+from fanarchive.search.scale import generation, public_work_stamp
 from fanarchive.tags.models import wrangle_version
 from fanarchive.works.models import Work
 from fanarchive.works.skins import chosen_skin
 
 #: Seconds a cached page lives at most (edits retire it sooner through the versions).
 PAGE_TTL = 60
+#: Pages larger than this are not cached (a long work read whole), so the cache holds many pages.
+PAGE_MAX_BYTES = 256 * 1024
 #: Seconds a cached blurb lives at most (its key changes with every shown column and version).
 BLURB_TTL = 300
 #: Response header telling whether the page came from the cache ("hit") or was rendered ("miss").
@@ -65,11 +70,20 @@ def _work_version_key(work_id: int) -> str:
     return f"page-version:work:{work_id}"
 
 
+def _fresh_version() -> int:
+    """A version no earlier key used, for a version key that is missing.
+
+    A per-process cache may evict version keys; restarting them at a fixed
+    number could bring back pages cached under that number before an edit.
+    """
+    return time.time_ns()
+
+
 def _bump(key: str) -> None:
     try:
         cache.incr(key)
-    except ValueError:  # not set yet (or expired): any new value differs from the default
-        cache.set(key, 2, timeout=None)
+    except ValueError:  # missing: evicted, or never bumped
+        cache.set(key, _fresh_version(), timeout=None)
 
 
 def note_work_changed(work_id: int) -> None:
@@ -84,9 +98,18 @@ def note_site_changed() -> None:
     _bump(CONTENT_VERSION_KEY)
 
 
-def _versions(*keys: str) -> str:
+def _current_versions(keys: list[str]) -> dict[str, int]:
+    """The versions under ``keys``, starting the missing ones at a fresh value."""
     found = cache.get_many(keys)
-    return ":".join(str(found.get(key, 1)) for key in keys)
+    missing = {key: _fresh_version() for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, timeout=None)
+    return {**found, **missing}
+
+
+def _versions(*keys: str) -> str:
+    found = _current_versions(list(keys))
+    return ":".join(str(found[key]) for key in keys)
 
 
 def is_cacheable(request: HttpRequest) -> bool:
@@ -109,12 +132,14 @@ def _cached_or_rendered(request: HttpRequest, key: str, render: Callable[[], Htt
     if stored is not None:
         content, content_type = stored
         response = HttpResponse(content, content_type=content_type)
+        patch_vary_headers(response, ["Cookie"])  # the skin cookie picks the copy
         response[CACHE_HEADER] = "hit"
         return response
     response = render()
     shareable = (
         response.status_code == 200
         and not response.streaming
+        and len(response.content) <= PAGE_MAX_BYTES
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     )
@@ -136,11 +161,10 @@ def cache_work_page(count_hit: bool) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, work_id: int, *args, **kwargs) -> HttpResponse:
             if not is_cacheable(request):
                 return view(request, work_id, *args, **kwargs)
-            visible = Work.objects.visible_to(AnonymousUser()).filter(pk=work_id)
-            updated_at = visible.values_list("updated_at", flat=True).first()
+            updated_at = public_work_stamp(work_id)
             if updated_at is None:  # missing, draft or restricted: the view answers (404)
                 return view(request, work_id, *args, **kwargs)
-            version = f"{work_id}:{updated_at.timestamp()}:" + _versions(_work_version_key(work_id), SITE_VERSION_KEY)
+            version = f"{work_id}:{updated_at}:" + _versions(_work_version_key(work_id), SITE_VERSION_KEY)
             key = _page_key(request, "work", version)
             response = _cached_or_rendered(request, key, lambda: view(request, work_id, *args, **kwargs))
             if count_hit and response[CACHE_HEADER] == "hit":
@@ -159,8 +183,8 @@ def cache_listing(view: View) -> View:
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not is_cacheable(request):
             return view(request, *args, **kwargs)
-        version = f"{generation()}:" + _versions(CONTENT_VERSION_KEY, SITE_VERSION_KEY)
-        return _cached_or_rendered(request, _page_key(request, "listing", version), lambda: view(request, *args, **kwargs))
+        key = _page_key(request, "listing", f"{generation()}:" + _versions(CONTENT_VERSION_KEY, SITE_VERSION_KEY))
+        return _cached_or_rendered(request, key, lambda: view(request, *args, **kwargs))
 
     return wrapped
 
@@ -176,11 +200,9 @@ def _blurb_key(work: Work, version: str) -> str:
 def render_blurbs(works: list[Work]) -> SafeString:
     """The blurbs of ``works`` (loaded with the blurb columns), cached ones reused, the rest rendered and stored."""
     cacheable = [work for work in works if not getattr(work, "search_snippet", "")]
-    versions = cache.get_many([SITE_VERSION_KEY, *(_work_version_key(work.pk) for work in cacheable)])
-    site = versions.get(SITE_VERSION_KEY, 1)
-    keys = {
-        work.pk: _blurb_key(work, f"{versions.get(_work_version_key(work.pk), 1)}:{site}") for work in cacheable
-    }
+    versions = _current_versions([SITE_VERSION_KEY, *(_work_version_key(work.pk) for work in cacheable)])
+    site = versions[SITE_VERSION_KEY]
+    keys = {work.pk: _blurb_key(work, f"{versions[_work_version_key(work.pk)]}:{site}") for work in cacheable}
     found = cache.get_many(list(keys.values()))
     missing = [work for work in works if keys.get(work.pk) not in found]
     attach_blurb_data(work for work in missing if "tag_links" not in work.__dict__)

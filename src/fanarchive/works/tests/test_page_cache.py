@@ -1,12 +1,16 @@
 """The anonymous page cache: cached copies, invalidation by edits, who never gets one, hits."""
 
+import uuid
+
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 
 from fanarchive.search import counters
 from fanarchive.tags.models import TagType
 from fanarchive.works.models import Chapter, Work
+from fanarchive.works import page_cache
 from fanarchive.works.page_cache import CACHE_HEADER
 from fanarchive.works.tests.factories import create_tag, create_work
 
@@ -159,3 +163,42 @@ def test_search_snippets_are_never_served_from_the_blurb_cache():
     first = get(member, "/works/?q=lantern").content.decode()
     second = get(member, "/works/").content.decode()
     assert "<mark>" in first and f'id="work_{work.pk}"' in second and "search-snippet" not in second
+
+
+def test_pages_are_shared_through_redis_and_edits_still_show_at_once(client, settings):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"fanarchive-test-{uuid.uuid4().hex}",
+        }
+    }
+    work = create_work("Shared copy")
+    for url in (work.get_absolute_url(), "/works/"):
+        assert get(client, url)[CACHE_HEADER] == "miss"
+        assert get(client, url)[CACHE_HEADER] == "hit"
+    work.title = "Shared copy, edited"
+    work.save()
+    for url in (work.get_absolute_url(), "/works/"):
+        assert "Shared copy, edited" in get(client, url).content.decode()
+    cache.clear()
+
+
+def test_an_evicted_version_key_never_brings_back_a_page_from_before_an_edit(client):
+    work = create_work("Before eviction")
+    get(client, work.get_absolute_url())
+    work.title = "After eviction"
+    work.save()
+    cache.delete(f"page-version:work:{work.pk}")  # what a full per-process cache may do
+    assert "After eviction" in get(client, work.get_absolute_url()).content.decode()
+
+
+def test_pages_too_large_for_the_cache_are_rendered_every_time(client, monkeypatch):
+    work = create_work("Long read", chapters=["<p>" + "word " * 2000 + "</p>"])
+    monkeypatch.setattr(page_cache, "PAGE_MAX_BYTES", 5000)
+    assert [get(client, work.get_absolute_url())[CACHE_HEADER] for _ in range(2)] == ["miss", "miss"]
