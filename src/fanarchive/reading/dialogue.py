@@ -183,17 +183,21 @@ class _Token:
     """A word or punctuation mark.
 
     ``low`` (lower case, no trailing period), ``capitalised`` (starts with
-    a capital but is not shouted: "Spike", not "WILL") and ``kind`` (what
-    narration tracking cares about) are computed once per distinct word:
-    tokens are shared through :func:`_tokens`' cache.
+    a capital but is not shouted: "Spike", not "WILL"), ``name_like``
+    (a capitalised word, not a mark: can be part of a name),
+    ``speech_verb`` (a say-verb, or the "went" of "went on") and ``kind``
+    (what narration tracking cares about) are computed once per distinct
+    word: tokens are shared through :func:`_tokens`' cache.
     """
 
-    __slots__ = ("text", "low", "capitalised", "kind")
+    __slots__ = ("text", "low", "capitalised", "name_like", "speech_verb", "kind")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.low = low = text.lower().rstrip(".")
         self.capitalised = text[:1].isupper() and not (len(text) > 1 and text.isupper())
+        self.name_like = self.capitalised and text[0].isalpha()
+        self.speech_verb = low in SAY_VERBS or low in _GO_ON
         # what narration tracking cares about: sentence ends, determiners, pronouns
         self.kind = ("end" if text in _SENTENCE_END else "det" if low in _DETERMINERS
                      else "I" if text == "I" else "pron" if low in _GENDER_PRONOUNS else "")
@@ -215,27 +219,49 @@ def _tokens(text: str) -> list[_Token]:
     words = _TOKEN_RE.findall(text)
     if len(cache) > _TOKEN_CACHE_SIZE:
         cache.clear()
-    out = []
-    for word in words:
-        token = cache.get(word)
-        if token is None:
-            token = cache[word] = _Token(word)
-        out.append(token)
+    # Nearly every word is already cached: look them all up at C speed,
+    # then make tokens only for the few new words (None is never a token).
+    out = list(map(cache.get, words))
+    if None in out:
+        for k, token in enumerate(out):
+            if token is None:
+                word = words[k]
+                token = cache.get(word)  # the same new word may occur twice
+                if token is None:
+                    token = cache[word] = _Token(word)
+                out[k] = token
     return out
 
 
-def _name_runs(tokens: Sequence[_Token]) -> Iterable[tuple[int, int]]:
-    """Index ranges of consecutive capitalised word tokens (name candidates)."""
-    i, n = 0, len(tokens)
-    while i < n:
-        if tokens[i].capitalised and tokens[i].text[0].isalpha():
-            j = i + 1
-            while j < n and tokens[j].capitalised and tokens[j].text[0].isalpha() and j - i < 4:
-                j += 1
-            yield i, j
-            i = j
+def _whole_words_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of ``words`` as a whole word, longest first.
+
+    The lookahead on the words' first characters changes nothing about what
+    matches, but lets the regex engine skip quickly to where a match can
+    start instead of trying every alternative at every position (about
+    three times faster on prose).
+    """
+    ordered = sorted(words, key=len, reverse=True)
+    first = "".join(sorted({re.escape(w[0]) for w in ordered}))
+    return rf"(?=[{first}])\b(?:{'|'.join(map(re.escape, ordered))})\b"
+
+
+def _name_runs(tokens: Sequence[_Token]) -> list[tuple[int, int]]:
+    """Index ranges of consecutive capitalised word tokens (name candidates), at most four long."""
+    runs: list[tuple[int, int]] = []
+    start = end = 0
+    # A comprehension picks the few candidates from all the tokens faster
+    # than a loop stepping through them; then consecutive ones are grouped.
+    for k in [k for k, tok in enumerate(tokens) if tok.name_like]:
+        if k == end and end - start < 4:
+            end += 1
         else:
-            i += 1
+            if end > start:
+                runs.append((start, end))
+            start, end = k, k + 1
+    if end > start:
+        runs.append((start, end))
+    return runs
 
 
 # ---------------------------------------------------------------- the cast
@@ -287,7 +313,7 @@ class Cast:
                     title = words[0].lower().rstrip(".")
                     holders.setdefault(_TITLE_WORDS.get(title, title), set()).add(canon)
             single = {t: next(iter(h)) for t, h in holders.items() if len(h) == 1}
-            pattern = re.compile(rf"(?i)\b(?:{'|'.join(map(re.escape, single))})\b") if single else None
+            pattern = re.compile(rf"(?i){_whole_words_pattern(single)}") if single else None
             self._titles = (holders, single, pattern)
         return self._titles
 
@@ -298,8 +324,7 @@ class Cast:
             for surface in self._lookup:  # "Doctor" alone is a name; in "Dr Who", "Who" is
                 parts = surface.split()
                 words.update([w for w in parts if w.lower() not in _TITLES] or parts)
-            pattern = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-            self._name_word_re = re.compile(rf"\b(?:{pattern})\b") if words else re.compile(r"(?!)")
+            self._name_word_re = re.compile(_whole_words_pattern(words)) if words else re.compile(r"(?!)")
         return self._name_word_re.search(text) is not None
 
     def canonical(self, surface: str) -> str | None:
@@ -335,10 +360,11 @@ class Cast:
         """
         found = []
         for i, j in _name_runs(tokens):
+            words = [t.text for t in tokens[i:j]]
             k = i
             while k < j:
                 for end in range(j, k, -1):
-                    canon = self.canonical(" ".join(t.text for t in tokens[k:end]))
+                    canon = self.canonical(" ".join(words[k - i:end - i]))
                     if canon is not None:
                         titled = k > i and tokens[k - 1].low in _TITLES
                         start = k - 1 if titled and not (found and found[-1][1] == k) else k
@@ -367,6 +393,7 @@ class Cast:
         pronouns: dict[str, Counter[str]] = {}
         attributed: set[str] = set()  # seen speaking: "said Elizabeth", "Jo cried"
         words_seen: Counter[str] = Counter()
+        keys_of: dict[str, tuple[str, str]] = {}  # surface → (name key, display form), made once each
         for text in paragraph_texts:
             toks = _tokens(text)
             words_seen.update([t.text for t in toks])
@@ -380,11 +407,13 @@ class Cast:
                     continue
                 if len(words) == 1 and words[0].text in _NOT_NAMES:
                     continue
-                surface = " ".join(w.text for w in words)
-                key = _norm_key(surface)
+                surface = " ".join([w.text for w in words])
+                if surface not in keys_of:
+                    keys_of[surface] = (_norm_key(surface), re.sub(r"['’]s$", "", surface))
+                key, shown = keys_of[surface]
                 counts[key] += 1
-                display.setdefault(key, re.sub(r"['’]s$", "", surface))
-                if i > 0 and toks[i - 1].text not in _SENTENCE_END | {"“", '"', "‘", "—"}:
+                display.setdefault(key, shown)
+                if i > 0 and toks[i - 1].text not in _BEFORE_SENTENCE:
                     mid_sentence.add(key)
                 if i > 0 and toks[i - 1].low in _NOT_BEFORE_PEOPLE:
                     after_preposition[key] += 1
@@ -454,6 +483,7 @@ def _gender_from_pronouns(tally: Counter[str], least: int = 2) -> str:
 
 
 _QUOTE_TOKENS = frozenset('"“”')
+_BEFORE_SENTENCE = frozenset(_SENTENCE_END | {"“", '"', "‘", "—"})  # a name after these may just open a sentence
 
 
 class _QuoteTracker:
@@ -548,24 +578,33 @@ class QuoteSpan:
     continuations: list[tuple[int, int, int]] = field(default_factory=list)
 
 
+# A single mark opening a word at the start of the text or after a space,
+# bracket or dash.  Starting with the mark and looking back at the
+# character before it (rather than matching that character first) lets the
+# regex engine jump from mark to mark: about four times faster on prose.
+_SINGLE_OPENING_RE = re.compile(r"['‘](?<![^\s(—–]['‘])(?=[^\W\d_])")
+
+
 def _quote_style(texts: Sequence[str]) -> str:
     """``double`` or ``single``: which marks delimit speech in this text."""
     double = sum(t.count('"') + t.count("“") + t.count("”") for t in texts)
-    single = sum(len(re.findall(r"(?:^|[\s(—–])['‘](?=[^\W\d_])", t)) for t in texts)
+    single = sum(len(_SINGLE_OPENING_RE.findall(t)) for t in texts if "'" in t or "‘" in t)
     return "single" if single > 2 * double else "double"
 
 
-def _is_space(text: str, i: int) -> bool:
-    """True at either end of the text or on whitespace."""
-    return i < 0 or i >= len(text) or text[i].isspace()
+def _mark_roles(text: str, i: int) -> tuple[bool, bool]:
+    """Whether the quote mark at ``i`` looks like an opener, and like a closer.
 
-
-def _opener_like(text: str, i: int) -> bool:
-    return (_is_space(text, i - 1) or text[i - 1] in "([{—–-/") and not _is_space(text, i + 1)
-
-
-def _closer_like(text: str, i: int) -> bool:
-    return not _is_space(text, i - 1) and (_is_space(text, i + 1) or not text[i + 1].isalnum())
+    An opener has space (or the text's start, a bracket or a dash) before
+    it and no space after; a closer has no space before it and space,
+    punctuation or the text's end after.  Both come from one look at the
+    neighbours because the scan asks about both for most marks.
+    """
+    space_before = i == 0 or text[i - 1].isspace()
+    space_after = i + 1 >= len(text) or text[i + 1].isspace()
+    opener = (space_before or text[i - 1] in "([{—–-/") and not space_after
+    closer = not space_before and (space_after or not text[i + 1].isalnum())
+    return opener, closer
 
 
 def _is_elision(text: str, i: int) -> bool:
@@ -610,24 +649,31 @@ def _scan_marks(text: str, style: str) -> tuple[list[tuple[int, int]], int | Non
                     spans.append((start, i + 1))
                     start = None
             elif ch == _STRAIGHT_DOUBLE:
+                opener, closer = _mark_roles(text, i)
                 if start is None:
-                    if not (_closer_like(text, i) and not _opener_like(text, i)):
+                    if not (closer and not opener):
                         start = i
-                elif _opener_like(text, i) and not _closer_like(text, i) and i > start + 1:
+                elif opener and not closer and i > start + 1:
                     spans.append((start, i))
                     start = i
                 else:
                     spans.append((start, i + 1))
                     start = None
         elif ch == _SINGLE_OPEN or ch in _SINGLE_MARKS:
+            opener, closer = _mark_roles(text, i)
             if start is None:
-                if (ch == _SINGLE_OPEN or _opener_like(text, i)) and not (
+                if (ch == _SINGLE_OPEN or opener) and not (
                     i > 0 and text[i - 1].isalnum()) and not _is_elision(text, i):
                     start = i
-            elif ch != _SINGLE_OPEN and _closer_like(text, i) and not _is_apostrophe_close(text, i):
+            elif ch != _SINGLE_OPEN and closer and not _is_apostrophe_close(text, i):
                 spans.append((start, i + 1))
                 start = None
     return spans, start
+
+
+def _has_double_mark(text: str) -> bool:
+    """Whether ``text`` holds any double quote mark (plain substring tests beat a regex scan)."""
+    return '"' in text or "“" in text or "”" in text or "„" in text
 
 
 def _dash_spans(text: str) -> list[tuple[int, int]]:
@@ -698,8 +744,9 @@ def find_quotations(texts: Sequence[str]) -> list[QuoteSpan]:
     found: list[QuoteSpan] = []
     running: QuoteSpan | None = None
     for p, text in enumerate(texts):
-        if style == "double" and not any(ch in text for ch in '"“”„') and _DASH_OPENER.search(text):
-            spans, open_at = _dash_spans(text), None
+        if style == "double" and not _has_double_mark(text):
+            # no marks to scan: dash dialogue, or (most often) plain narration
+            spans, open_at = (_dash_spans(text) if _DASH_OPENER.search(text) else []), None
         else:
             spans, open_at = _scan_marks(text, style)
         lead = len(text) - len(text.lstrip())
@@ -783,9 +830,10 @@ class _Attributor:
         self.recent.append(name)
         self.total_mentions += 1
         # the last few distinct names of each gender, newest last, with when
-        latest = self.latest_of_gender.get(self.cast.gender(name))
+        gender = self.cast.gender(name)
+        latest = self.latest_of_gender.get(gender)
         if latest is None:
-            latest = self.latest_of_gender[self.cast.gender(name)] = {}
+            latest = self.latest_of_gender[gender] = {}
         latest.pop(name, None)
         latest[name] = self.total_mentions
         if len(latest) > 4:
@@ -812,6 +860,8 @@ class _Attributor:
     def chunk(self, text: str) -> _Chunk:
         """Tokenise narration, resolve its names and pronouns, update recency."""
         tokens = _tokens(text)
+        if not tokens:  # quotes back to back ("A" "B") or a paragraph opening with one
+            return _Chunk(tokens, {}, {})
         found = self.cast.find_names(tokens) if self.cast.mentions_a_name(text) else []
         names = {i: j for i, j, _ in found}
         canon = {i: c for i, _, c in found}
@@ -1028,12 +1078,17 @@ class _Attributor:
                 if toks[k].text in _SENTENCE_END:
                     begin = k + 1
                     break
+        # Only a verb of speaking yields a clause (or changes any state), so
+        # the scan can stop after the last one and skip narration without.
+        stop = len(toks)
+        while stop > begin and not toks[stop - 1].speech_verb:
+            stop -= 1
         best = None
         # the clause's subject: (speaker, method), or the index of a
         # description ("The old lady … said") resolved only if it speaks
         subject: tuple[str, str] | int | None = None
         clause_start = begin
-        for k in range(begin, len(toks)):
+        for k in range(begin, stop):
             tok = toks[k]
             if tok.text in _SENTENCE_END:
                 subject, clause_start = None, k + 1
@@ -1180,7 +1235,7 @@ class _Attributor:
         context = None  # built only when some quote of the turn needs it
         if any(g is None and not r[3] for g, r in zip(guesses, regions)):
             context = _TurnContext(guesses, [self.say_clauses(ch, last_sentence_only=False) for ch in chunks],
-                                   self.beat_subjects(chunks))
+                                   lambda: self.beat_subjects(chunks))
         quotes = []
         for k, (_, _, span, continued) in enumerate(regions):
             if continued:
@@ -1218,14 +1273,25 @@ class _TurnContext:
     """What the rest of a turn says about the speaker of its unattributed quotes.
 
     Precomputed once per turn so that a paragraph of many quotes stays linear.
+    The acting characters are found only if some quote needs them (few do):
+    ``find_actors`` reads the narration without changing any state, so
+    calling it later gives the same answer.
     """
 
     def __init__(self, guesses: Sequence[_Guess | None], said: Sequence[_Guess | None],
-                 actors: Sequence[str]) -> None:
+                 find_actors: Callable[[], Sequence[str]]) -> None:
         self.before = _nearest(guesses)  # nearest attributed quote at or before k
         self.after = _nearest(guesses[::-1])[::-1]  # … at or after k
         self.said = _nearest(said)  # nearest "X says" clause in the narration up to quote k
-        self.actors = list(dict.fromkeys(actors))[:3]
+        self._find_actors = find_actors
+        self._actors: list[str] | None = None
+
+    @property
+    def actors(self) -> list[str]:
+        """The first three characters acting in the turn's narration, likeliest speaker first."""
+        if self._actors is None:
+            self._actors = list(dict.fromkeys(self._find_actors()))[:3]
+        return self._actors
 
     def speaker(self, k: int, addressee: str | None) -> _Guess | None:
         """Nearest attributed quote of the turn, else a say-clause, else the acting character."""

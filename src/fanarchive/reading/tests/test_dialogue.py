@@ -551,3 +551,47 @@ def test_a_sentence_adverb_is_no_part_of_a_name():
     cast = Cast.from_text(paragraphs)
     assert cast.canonical("Tom") == "Tom"
     assert not {"Finally Tom", "Poor Tom"} & set(cast.names)
+
+
+# ---------------------------------------------------------------- fast paths keep their meaning
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Spike's coat was on the floor.", True),  # a possessive still mentions him
+    ("(Buffy) looked up.", True),
+    ("Spikey was a nickname no one used.", False),  # part of a longer word
+    ("The _Spike_ emphasis", False),  # underscores are word characters: no whole word
+    ("Nobody here at all.", False),
+])
+def test_a_name_is_mentioned_only_as_a_whole_word(cast, text, expected):
+    assert cast.mentions_a_name(text) is expected
+
+
+def test_a_title_is_a_vocative_whatever_its_case():
+    cast = Cast(names={"Dr. Archie": "Dr. Archie"}, genders={"Dr. Archie": "m"})
+    for text in ['"Thank you, doctor."', '"Thank you, DOCTOR."']:
+        assert [q.addressee for q in attribute_paragraphs([text], cast)] == ["Dr. Archie"]
+
+
+@pytest.mark.parametrize("paragraphs, style_quotes", [
+    # single marks open speech at the text's start, after a space, bracket or dash
+    (["'Come in,' she said. '(Quietly.)' —'Now.'"], ["Come in,", "(Quietly.)"]),
+    # apostrophes inside words are not openings: the one double-quoted line wins
+    (["He didn't know. She wouldn't say. They'd gone. It's late. I'm off.", '"Fine."'], ["Fine."]),
+])
+def test_quote_style_counts_only_opening_single_marks(paragraphs, style_quotes):
+    assert quotes_of(paragraphs)[:len(style_quotes)] == style_quotes
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Anne", "Bob", "Cy", "Dee", "Eve", "said", ".", "and", "WILL"]), max_size=14))
+def test_name_candidates_are_runs_of_at_most_four_capitalised_words(words):
+    from fanarchive.reading.dialogue import _name_runs, _tokens
+
+    tokens = _tokens(" ".join(words))
+    runs = _name_runs(tokens)
+    covered = [k for i, j in runs for k in range(i, j)]
+    assert covered == [k for k, tok in enumerate(tokens) if tok.name_like]  # each once, in order
+    assert all(1 <= j - i <= 4 for i, j in runs)
+    # a run shorter than four ends where the capitalised words end
+    assert all(j - i == 4 or j == len(tokens) or not tokens[j].name_like for i, j in runs)
