@@ -298,7 +298,12 @@ def title_from_filename(path: Path) -> str:
     words = re.sub(r"[_\-.]+", " ", path.stem).split()
     if len(words) > 1 and words[0].isdigit():
         words = words[1:]  # an ordering prefix: "01_title"
+    # Machine names ("e921cebd9ae62899", "4471023") say nothing to a reader.
+    words = [word for word in words if not _MACHINE_NAME_RE.fullmatch(word)]
     return " ".join(word[:1].upper() + word[1:] for word in words) or "Untitled"
+
+
+_MACHINE_NAME_RE = re.compile(r"(?=[a-f]*[0-9])[0-9a-f]{8,}|[0-9]{5,}", re.IGNORECASE)
 
 
 def language_code(language: str) -> str:

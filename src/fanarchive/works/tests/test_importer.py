@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
@@ -249,3 +251,17 @@ def test_title_falls_back_to_the_file_name(tmp_path):
 @pytest.mark.parametrize("declared,code", [("English", "en"), ("fr", "fr"), ("Español", "es"), ("Klingon", "en")])
 def test_declared_language_becomes_a_code(declared, code):
     assert importer.language_code(declared) == code
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("01_the_long-night.txt", "The Long Night"),
+        ("000_e921cebd9ae62899.txt", "Untitled"),
+        ("story_4471023.html", "Story"),
+        ("part_2.md", "Part 2"),
+        ("decade.txt", "Decade"),
+    ],
+)
+def test_title_from_filename_drops_machine_names(name, title):
+    assert importer.title_from_filename(Path(name)) == title
