@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Container, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -157,6 +157,111 @@ def scores(query: TextQuery, ranked: bool = True) -> dict[int, float]:
     return total or {}
 
 
+#: Reading a chapter's work id through FTS5 costs about as much as scanning
+#: this many entries of the chapter work-id index (measured at 100k works).
+_LOOKUP_PER_SCAN = 50
+
+
+def ranks_in_index(query: TextQuery) -> bool:
+    """Whether to let the text index order works itself (:func:`matching_ids`, :func:`ranked_page`).
+
+    Only on SQLite, for one term (a work's relevance is then its best
+    chapter's bm25, which FTS5 sorts by: ``ORDER BY rank``), and when it
+    matches many chapters: scoring every match reads each match's work id,
+    stored after the chapter text in FTS5's content row, which is cheap for
+    few matches but not for many.
+    """
+    if connection.vendor != "sqlite" or len(query.terms) != 1:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_fts5_match(query.terms)])
+        (found,) = cursor.fetchone()
+        cursor.execute("SELECT max(id) FROM works_chapter")
+        (chapters,) = cursor.fetchone()
+    return found * _LOOKUP_PER_SCAN >= (chapters or 0)
+
+
+def matching_ids(query: TextQuery) -> set[int]:
+    """Every work with a posted chapter matching the SQLite ``query``, unranked.
+
+    Scans the small covering ``works_chapter(work_id)`` index for the matching
+    chapter ids (``+id`` keeps SQLite from looking up each long chapter row).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT work_id FROM works_chapter "
+            f"WHERE +id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+            [_fts5_match(query.terms)],
+        )
+        return {work_id for (work_id,) in cursor.fetchall()}
+
+
+#: At most this many allowed works are ranked directly rather than by walking FTS5's ranked results.
+SMALL_SET = 2000
+_BATCH = 200
+
+
+def ranked_page(query: TextQuery, allowed: Collection[int], offset: int, count: int) -> list[int]:
+    """Works ``offset … offset+count`` of ``allowed`` by relevance (ties: newest id first), one-term SQLite query.
+
+    Same order as ranking :func:`scores`: a small ``allowed`` set is scored
+    chapter by chapter; otherwise FTS5's ranked chapters are walked until the
+    page is full and no unseen work can tie with its last one, so only the
+    top of the ranking is ever read.
+    """
+    match = _fts5_match(query.terms)
+    with connection.cursor() as cursor:
+        if len(allowed) <= SMALL_SET:
+            best = _best_chapter_scores(cursor, match, allowed)
+        else:
+            best = _walk_ranked(cursor, match, allowed, offset + count)
+    ordered = sorted(best, key=lambda work_id: (-best[work_id], -work_id))
+    return ordered[offset : offset + count]
+
+
+def _best_chapter_scores(cursor, match: str, work_ids: Iterable[int]) -> dict[int, float]:
+    """Each of ``work_ids`` that matches, with its best chapter's relevance.
+
+    Every matching chapter's id and score come from the index alone (cheap);
+    a ``rowid IN (…)`` constraint would re-run the match once per chapter.
+    """
+    chapters = _chapters_of(cursor, work_ids)
+    best: dict[int, float] = {}
+    if not chapters:
+        return best
+    cursor.execute(f"SELECT rowid, -bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+    for chapter_id, score in cursor.fetchall():
+        work_id = chapters.get(chapter_id)
+        if work_id is not None and score > best.get(work_id, float("-inf")):
+            best[work_id] = score
+    return best
+
+
+def _walk_ranked(cursor, match: str, allowed: Container[int], wanted: int) -> dict[int, float]:
+    """The best ``wanted`` allowed works (and any tied with the last), from FTS5's ranked chapters."""
+    cursor.execute(
+        f"SELECT work_id, -bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY rank", [match]
+    )
+    best: dict[int, float] = {}
+    floor = None  # the score of the wanted-th work, once found
+    while rows := cursor.fetchmany(_BATCH):
+        for work_id, score in rows:
+            if floor is not None and score < floor:
+                return best
+            if work_id in allowed and work_id not in best:  # rows come best first: the first is the work's best
+                best[work_id] = score
+                if len(best) == wanted:
+                    floor = score
+    return best
+
+
+def _chapters_of(cursor, work_ids: Iterable[int]) -> dict[int, int]:
+    """Chapter id → work id for the chapters of ``work_ids`` (from the covering work_id index)."""
+    sql, params = id_list_sql(work_ids)
+    cursor.execute(f"SELECT id, work_id FROM works_chapter WHERE work_id IN ({sql})", params)
+    return dict(cursor.fetchall())
+
+
 def _highlight(raw: str) -> SafeString:
     """Escape a snippet and turn the match markers into ``<mark>``."""
     escaped = html.escape(raw, quote=False)
@@ -168,8 +273,8 @@ def snippets(query: TextQuery, work_ids: Iterable[int]) -> dict[int, SafeString]
     ids = list(work_ids)
     if not ids or not query:
         return {}
-    marks = ", ".join(["%s"] * len(ids))
     if connection.vendor == "postgresql":
+        marks = ", ".join(["%s"] * len(ids))
         tsquery, params = _pg_tsquery(query.terms, joiner=" | ")
         sql = (
             "SELECT DISTINCT ON (t.work_id) t.work_id, ts_headline("
@@ -179,17 +284,32 @@ def snippets(query: TextQuery, work_ids: Iterable[int]) -> dict[int, SafeString]
             "ORDER BY t.work_id, ts_rank(t.document, query) DESC"
         )
         args = [_PG_HEADLINE, *params, *ids]
-    else:
-        sql = (
-            f"SELECT work_id, snippet({FTS_TABLE}, 0, char(2), char(3), '…', 24) FROM {FTS_TABLE} "
-            f"WHERE {FTS_TABLE} MATCH %s AND work_id IN ({marks}) ORDER BY rank"
+        found: dict[int, SafeString] = {}
+        with _text_index_plans(), connection.cursor() as cursor:
+            cursor.execute(sql, args)
+            for work_id, raw in cursor.fetchall():
+                if work_id not in found:
+                    found[work_id] = _highlight(html.unescape(raw))
+        return found
+    return _fts5_snippets(query, ids)
+
+
+def _fts5_snippets(query: TextQuery, work_ids: list[int]) -> dict[int, SafeString]:
+    """SQLite snippets, selecting the works' chapters by rowid.
+
+    Filtering FTS5 rows on ``work_id`` would read that column (stored after
+    the whole chapter text) for every match; the chapter ids come cheaply
+    from the ``works_chapter(work_id)`` index instead.
+    """
+    with connection.cursor() as cursor:
+        chapters = _chapters_of(cursor, work_ids)
+        cursor.execute(
+            f"SELECT rowid, bm25({FTS_TABLE}), snippet({FTS_TABLE}, 0, char(2), char(3), '…', 24) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN (SELECT value FROM json_each(%s))",
+            [_fts5_match(query.terms, joiner=" OR "), json.dumps(sorted(chapters))],
         )
-        args = [_fts5_match(query.terms, joiner=" OR "), *ids]
+        rows = sorted(cursor.fetchall(), key=lambda row: row[1])  # bm25: lower is a better match
     found: dict[int, SafeString] = {}
-    with _text_index_plans(), connection.cursor() as cursor:
-        cursor.execute(sql, args)
-        for work_id, raw in cursor.fetchall():
-            if work_id not in found:
-                text = html.unescape(raw) if connection.vendor == "postgresql" else raw
-                found[work_id] = _highlight(text)
+    for chapter_id, _score, raw in rows:
+        found.setdefault(chapters[chapter_id], _highlight(raw))
     return found

@@ -26,6 +26,7 @@ import dataclasses
 import hashlib
 import heapq
 import os
+from collections.abc import Callable, Collection
 
 from django.conf import settings
 from django.core.cache import cache
@@ -59,10 +60,31 @@ def _signed_in(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def _by_relevance(ids: BitMap | set[int], relevance: dict[int, float], offset: int) -> list[int]:
-    """One page of ``ids``, best match first (ties: newest id first)."""
-    best = heapq.nsmallest(offset + PER_PAGE, ids, key=lambda work_id: (-relevance[work_id], -work_id))
-    return best[offset:]
+#: One page of the given matching works, best match first (ties: newest id first), from an offset.
+Ranking = Callable[[Collection[int], int], list[int]]
+
+
+def _by_relevance(relevance: dict[int, float]) -> Ranking:
+    """Rank pages by precomputed relevance (every match scored up front)."""
+
+    def page(ids: Collection[int], offset: int) -> list[int]:
+        best = heapq.nsmallest(offset + PER_PAGE, ids, key=lambda work_id: (-relevance[work_id], -work_id))
+        return best[offset:]
+
+    return page
+
+
+def _text_matches(text: fulltext.TextQuery, by_relevance: bool) -> tuple[BitMap, Ranking | None]:
+    """The works matching ``text`` and, ordered by relevance, how to rank a page of them.
+
+    When the text index can rank by itself, only the page's top is ranked
+    (:func:`fulltext.ranked_page`); otherwise every match is scored first.
+    """
+    if fulltext.ranks_in_index(text):
+        ranking = (lambda ids, offset: fulltext.ranked_page(text, ids, offset, PER_PAGE)) if by_relevance else None
+        return BitMap(fulltext.matching_ids(text)), ranking
+    relevance = fulltext.scores(text, ranked=by_relevance)
+    return BitMap(relevance), _by_relevance(relevance) if by_relevance else None
 
 
 #: Seconds a cached result page lives (it is also retired by any change).
@@ -127,22 +149,19 @@ def _find_works(criteria: FilterCriteria, user) -> ResultPage:
     if text is not None and not text:
         notices.append(f"“{criteria.q}” has no words to search for, so it was ignored.")
         text = None
-    by_relevance = criteria.sort == DEFAULT_SORT
-    relevance = fulltext.scores(text, ranked=by_relevance) if text else None
-    text_filter = BitMap(relevance) if relevance is not None else None
-    if not by_relevance:
-        relevance = None  # the matches are ordered by the chosen sort
+    # With the default sort, text matches are ordered by relevance; else by the chosen sort.
+    text_filter, ranking = _text_matches(text, criteria.sort == DEFAULT_SORT) if text else (None, None)
 
     page = None
     if engine_name() == "index" and criteria.sort in SORT_COLUMNS:
-        page = _from_index(plain, user, text_filter, relevance, notices)
+        page = _from_index(plain, user, text_filter, ranking, notices)
     if page is None:
-        page = _from_orm(plain, user, text_filter, relevance, notices)
+        page = _from_orm(plain, user, text_filter, ranking, notices)
     return _with_snippets(page, text)
 
 
 def _from_index(
-    criteria: FilterCriteria, user, text_filter: BitMap | None, relevance: dict[int, float] | None, notices: list[str]
+    criteria: FilterCriteria, user, text_filter: BitMap | None, ranking: Ranking | None, notices: list[str]
 ) -> ResultPage | None:
     """The page from this process's filter index, or None when no index is built."""
     resolved = resolve(criteria)
@@ -156,27 +175,26 @@ def _from_index(
             return None
         matches = index.matching(resolved, criteria, _signed_in(user), text_filter)
         offset = (criteria.page - 1) * PER_PAGE
-        if relevance is not None:
-            ids = _by_relevance(matches, relevance, offset)
-        else:
+        if ranking is None:
             ids = index.page(matches, criteria.sort, offset, PER_PAGE) if offset < len(matches) else []
+    if ranking is not None:  # may query the text index: outside the lock
+        ids = ranking(matches, offset)
     notices = [*notices, *resolved.notices]
     return ResultPage(works=load_works(ids), total=len(matches), page=criteria.page, notices=notices)
 
 
 def _from_orm(
-    criteria: FilterCriteria, user, text_filter: BitMap | None, relevance: dict[int, float] | None,
-    notices: list[str],
+    criteria: FilterCriteria, user, text_filter: BitMap | None, ranking: Ranking | None, notices: list[str],
 ) -> ResultPage:  # fmt: skip
     """The page from the ORM filter, narrowed to the text matches when there is a query."""
     works, filter_notices = orm.filtered_works(criteria, user)
     notices = [*notices, *filter_notices]
     if text_filter is not None:
         works = works.filter(pk__in=RawSQL(*fulltext.id_list_sql(text_filter)))
-    if relevance is None:
+    if ranking is None:
         return paginate(works, criteria.page, notices)
     matching = set(works.values_list("pk", flat=True))
-    ids = _by_relevance(matching, relevance, (criteria.page - 1) * PER_PAGE)
+    ids = ranking(matching, (criteria.page - 1) * PER_PAGE)
     return ResultPage(works=load_works(ids), total=len(matching), page=criteria.page, notices=notices)
 
 

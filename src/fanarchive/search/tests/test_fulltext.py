@@ -122,3 +122,55 @@ def test_parse():
     assert [(t.words, t.prefix) for t in query.terms] == [
         (("wolf",), False), (("silver", "moon"), False), (("howl",), True), (("x", "men"), False),
     ]  # fmt: skip
+
+
+#: Chapter bodies reused across works, so many works score exactly the same (ties).
+_BODIES = [
+    "<p>A lantern on the water.</p>",
+    "<p>The lantern, the lantern, the lanterns burned.</p>",
+    "<p>No light here at all, only the dark water.</p>",
+    "<p>Lanterns and one lantern light on the long road home tonight.</p>",
+]
+
+
+@pytest.fixture
+def ranked_library(engine, tmp_path):
+    """Enough works for several pages, 1–3 chapters each, many exact ties, some hidden."""
+    for i in range(70):
+        chapters = [_BODIES[(i + k) % len(_BODIES)] for k in range(1 + i % 3)]
+        fandom = ["Stargate Atlantis"] if i % 2 else ["Farscape"]
+        create_work(f"Ranked {i}", tags=fandom, chapters=chapters, restricted=i % 11 == 0)
+    if engine == "index":
+        FilterIndex.build().save(tmp_path / "index.bin")
+
+
+def _pages(q: str, **criteria) -> list[tuple[int, list[int]]]:
+    """(total, ids) of the first four result pages, anonymous reader."""
+    results = []
+    for number in range(1, 5):
+        page = find_works(FilterCriteria(q=q, page=number, **criteria), AnonymousUser())
+        results.append((page.total, [work.pk for work in page.works]))
+    return results
+
+
+@pytest.mark.parametrize("q", ["lantern", "lant*", '"the lantern"'])
+@pytest.mark.parametrize("filters", [{}, {"tags": ["Stargate Atlantis"]}])
+def test_index_ranked_pages_match_scoring_every_match(ranked_library, monkeypatch, q, filters):
+    """FTS5's own ranking (walked in small batches, or a small set scored) gives the pages and totals of scoring all."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the text index ranks by itself on SQLite only")
+    text = fulltext.parse(q)
+    assert fulltext.ranks_in_index(text)
+    relevance = fulltext.scores(text)
+    assert len(set(relevance.values())) < len(relevance) / 2  # the corpus really has ties
+    with monkeypatch.context() as patched:
+        patched.setattr(fulltext, "ranks_in_index", lambda query: False)
+        general = _pages(q, **filters)
+    assert general[0][0] > 20 and general[0][1]  # more than one page
+    monkeypatch.setattr(fulltext, "_BATCH", 3)
+    monkeypatch.setattr(fulltext, "SMALL_SET", 0)
+    assert _pages(q, **filters) == general  # walking FTS5's ranked chapters
+    monkeypatch.setattr(fulltext, "SMALL_SET", 10_000)
+    assert _pages(q, **filters) == general  # scoring the allowed works directly
