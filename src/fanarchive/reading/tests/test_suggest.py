@@ -258,17 +258,18 @@ def test_a_canon_pairing_needs_less_romance_than_others(canon: Canon) -> None:
     assert not [n for n in names(reading, "relationship") if "/" in n]
 
 
-def test_characters_sharing_a_family_name_are_not_paired_romantically(canon: Canon) -> None:
-    cast = [main("Mycroft Holmes", SHERLOCK, {"Mycroft": 12}), main("Violet Holmes", SHERLOCK, {"Violet": 12})]
-    text = [p.replace("Sherlock", "Violet").replace("John", "Mycroft") for p in ROMANCE]
-    reading = make_reading(text, characters=cast)
-    suggest_tags(reading, canon)
-    assert not [n for n in names(reading, "relationship") if "/" in n]
-
-
-def test_a_family_name_known_only_from_an_alias_still_makes_family(canon: Canon) -> None:
-    cast = [main("Mycroft Holmes", SHERLOCK, {"Mycroft": 12}), main("Mummy", SHERLOCK, {"Mummy": 12})]
-    text = [p.replace("Sherlock", "Mummy").replace("John", "Mycroft") for p in ROMANCE]
+@pytest.mark.parametrize(
+    "relative",
+    [
+        main("Violet Holmes", SHERLOCK, {"Violet": 12}),  # the family name is in the character's name
+        main("Mummy", SHERLOCK, {"Mummy": 12}),  # ... or only in a canon alias ("Mrs. Holmes")
+    ],
+    ids=["shared-family-name", "family-name-from-alias"],
+)
+def test_family_members_are_not_paired_romantically(canon: Canon, relative) -> None:
+    cast = [main("Mycroft Holmes", SHERLOCK, {"Mycroft": 12}), relative]
+    first_name = next(iter(relative.aliases))
+    text = [p.replace("Sherlock", first_name).replace("John", "Mycroft") for p in ROMANCE]
     reading = make_reading(text, characters=cast)
     suggest_tags(reading, canon)
     assert not [n for n in names(reading, "relationship") if "/" in n]
