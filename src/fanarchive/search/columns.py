@@ -45,22 +45,36 @@ class SortedColumn:
     @classmethod
     def build(cls, pairs: Iterable[tuple[int, int]], block_size: int) -> SortedColumn:
         """A column from ``(work_id, value)`` pairs, in blocks of about ``block_size``."""
+        values = array("q")
+        ids = BitMap()
+        for work_id, value in pairs:
+            if work_id >= len(values):
+                values.frombytes(bytes(8 * (work_id + 1 - len(values))))
+            values[work_id] = value
+            ids.add(work_id)
+        return cls.from_values(values, ids, block_size)
+
+    @classmethod
+    def from_values(cls, values: array, ids: BitMap, block_size: int) -> SortedColumn:
+        """A column over the works ``ids`` whose values sit in ``values`` (indexed by work id).
+
+        Only the ids are sorted, not (id, value) pairs: at 15M works that is
+        the difference between a few hundred MB and many GB while building.
+        """
         column = cls(block_size)
-        rows = sorted(pairs, key=lambda pair: pair[1])
-        if not rows:
+        column.values = values
+        order = sorted(ids, key=values.__getitem__)  # ids ascend, sort is stable: ties stay by id
+        if not order:
             return column
-        column._grow(max(work_id for work_id, _ in rows))
-        for work_id, value in rows:
-            column.values[work_id] = value
         column.bounds, column.blocks = [], []
         start = 0
-        while start < len(rows):
-            end = min(start + block_size, len(rows))
+        while start < len(order):
+            end = min(start + block_size, len(order))
             # Never split equal values across blocks.
-            while end < len(rows) and rows[end][1] == rows[end - 1][1]:
+            while end < len(order) and values[order[end]] == values[order[end - 1]]:
                 end += 1
-            column.bounds.append(rows[start][1])
-            column.blocks.append(BitMap(work_id for work_id, _ in rows[start:end]))
+            column.bounds.append(values[order[start]])
+            column.blocks.append(BitMap(order[start:end]))
             start = end
         return column
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,24 +129,43 @@ class FilterIndex:
             older = IndexChange.objects.filter(logged_at__lt=cutoff).order_by("-id")
             safe = older.values_list("id", flat=True).first() or 0
         work_total = Work.objects.count()
-        index = cls(block_size=block_size or max(1024, work_total // 256))
+        rows = (
+            WorkRow.from_values(values)
+            for values in Work.objects.values_list(*WORK_FIELDS).order_by().iterator(chunk_size=20_000)
+        )
+        links = WorkTag.objects.values_list("tag_id", "work_id").order_by().iterator(chunk_size=50_000)
+        index = cls.assemble(
+            tqdm(rows, total=work_total, desc="works", unit="work", disable=not progress),
+            tqdm(links, total=WorkTag.objects.count(), desc="tags", unit="link", disable=not progress),
+            block_size=block_size or max(1024, work_total // 256),
+        )
         index.change_id, index.replay_from = latest, safe
+        return index
 
-        rows = Work.objects.values_list(*WORK_FIELDS).order_by().iterator(chunk_size=20_000)
-        sort_pairs: dict[str, list[tuple[int, int]]] = {column: [] for column in SORT_COLUMNS.values()}
-        for values in tqdm(rows, total=work_total, desc="works", unit="work", disable=not progress):
-            row = WorkRow.from_values(values)
+    @classmethod
+    def assemble(cls, rows: Iterable[WorkRow], links: Iterable[tuple[int, int]], block_size: int) -> FilterIndex:
+        """An index from work rows and ``(tag_id, work_id)`` links, whatever their source.
+
+        :meth:`build` reads them from the database; the 15M-work benchmark
+        draws them from the synthetic corpus (no disk here holds that many
+        works). Memory stays near the index's own size: sort values go
+        straight into per-column arrays indexed by work id.
+        """
+        index = cls(block_size=block_size)
+        values = {column: array("q") for column in SORT_COLUMNS.values()}
+        for row in rows:
             index._set_flags(row)
             for column, value in row.sort_values.items():
-                sort_pairs[column].append((row.id, value))
-        for column, pairs in sort_pairs.items():
-            index.columns[column] = SortedColumn.build(pairs, index.columns[column].block_size)
+                column_values = values[column]
+                if row.id >= len(column_values):  # grow by a quarter at least, as ids keep coming
+                    size = max(row.id + 1, len(column_values) + len(column_values) // 4)
+                    column_values.frombytes(bytes(8 * (size - len(column_values))))
+                column_values[row.id] = value
+        for column in SORT_COLUMNS.values():
+            index.columns[column] = SortedColumn.from_values(values.pop(column), index.works, block_size)
 
-        links = WorkTag.objects.values_list("tag_id", "work_id").order_by().iterator(chunk_size=50_000)
         tags = index.tags
-        for tag_id, work_id in tqdm(
-            links, total=WorkTag.objects.count(), desc="tags", unit="link", disable=not progress
-        ):
+        for tag_id, work_id in links:
             bitmap = tags.get(tag_id)
             if bitmap is None:
                 bitmap = tags[tag_id] = BitMap()

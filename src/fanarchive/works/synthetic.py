@@ -34,7 +34,7 @@ import json
 import math
 import random
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -412,19 +412,21 @@ class _NameStream:
 
 def _write_batch(universe: Universe, seed: int, indexes: range, prefix: str) -> Counter[int]:
     """Insert the works numbered ``indexes``; return how many times each tag was used."""
-    rng = random.Random()
     works = _Rows(Work, ("id", *WORK_FIELDS))
     chapters = _Rows(Chapter, ("work_id", "position", "body", "word_count", "published_at"))
     work_tags, creators = [], []
     used: Counter[int] = Counter()
-    for index, work_id in zip(indexes, _reserve_ids(Work, len(indexes))):
-        rng.seed(seed * 4_294_967_311 + index)
-        fields, tag_ids, chapter_count = _draw_work(universe, rng, f"{prefix}{index}")
-        works.add(work_id, *fields)
+    drawn = drawn_works(universe, seed, indexes, prefix)
+    for index, work_id, (fields, tag_ids, chapter_count, author_id) in zip(
+        indexes, _reserve_ids(Work, len(indexes)), drawn
+    ):
+        work = dict(zip(WORK_FIELDS, fields))
+        for name in ("published_at", "updated_at"):
+            work[name] = _db_datetime(work[name])
+        works.add(work_id, *work.values())
         used.update(tag_ids)
         work_tags += [(work_id, tag_id) for tag_id in tag_ids]
-        creators.append((work_id, universe.authors(rng)))
-        work = dict(zip(WORK_FIELDS, fields))
+        creators.append((work_id, author_id))
         for position in range(1, chapter_count + 1):
             chapters.add(
                 work_id,
@@ -438,6 +440,22 @@ def _write_batch(universe: Universe, seed: int, indexes: range, prefix: str) -> 
     _insert_rows(WorkTag._meta.db_table, ("work_id", "tag_id"), work_tags)
     _insert_rows(Work.creators.through._meta.db_table, ("work_id", "pseud_id"), creators)
     return used
+
+
+def drawn_works(
+    universe: Universe, seed: int, indexes: Iterable[int], prefix: str
+) -> Iterator[tuple[tuple, list[int], int, int]]:
+    """Synthetic works ``indexes`` of ``seed``, drawn but not stored.
+
+    Each is (field values in WORK_FIELDS order, dates as datetimes; tag ids;
+    chapter count; author pseud id). A work depends only on (seed, index), so
+    any slice can be drawn again alone, which is how generation resumes.
+    """
+    rng = random.Random()
+    for index in indexes:
+        rng.seed(seed * 4_294_967_311 + index)
+        fields, tag_ids, chapter_count = _draw_work(universe, rng, f"{prefix}{index}")
+        yield fields, tag_ids, chapter_count, universe.authors(rng)
 
 
 #: The Work fields a synthetic work sets, in the order :func:`_draw_work` returns them.
@@ -495,8 +513,8 @@ def _draw_work(universe: Universe, rng: random.Random, key: str) -> tuple[tuple,
         kudos,
         int(kudos * assumed["bookmarks_per_kudo"] * rng.uniform(0.3, 1.7)),
         int(kudos * assumed["comments_per_kudo"] * rng.uniform(0.3, 1.7)),
-        _db_datetime(published),
-        _db_datetime(updated),
+        published,
+        updated,
         key,
     )
     return fields, list(dict.fromkeys(tags)), chapters
