@@ -126,10 +126,16 @@ class SortedColumn:
         """Exclusive upper bound of block ``j`` (None for the last block)."""
         return self.bounds[j + 1] if j + 1 < len(self.bounds) else None
 
-    def range(self, low: int | None, high: int | None) -> BitMap:
-        """Works whose value is within ``[low, high]`` (None: unbounded)."""
+    def range(self, low: int | None, high: int | None, within: BitMap | None = None) -> BitMap:
+        """Works whose value is within ``[low, high]`` (None: unbounded), only those in ``within`` if given.
+
+        Only the edge blocks are checked value by value, and with ``within``
+        only their works that are in it: a filtered listing's range check
+        then costs its own size, not a block's.
+        """
         whole: list[BitMap] = []
         edges = BitMap()
+        values = self.values
         for j, block in enumerate(self.blocks):
             lower, upper = self.bounds[j], self._upper(j)
             if (high is not None and lower > high) or (low is not None and upper is not None and upper <= low):
@@ -139,12 +145,12 @@ class SortedColumn:
             if inside_low and inside_high:
                 whole.append(block)
             else:
-                values = self.values
                 edges.update(
-                    i for i in block
+                    i for i in (block if within is None else block & within)
                     if (low is None or values[i] >= low) and (high is None or values[i] <= high)
                 )  # fmt: skip
-        return BitMap.union(edges, *whole)
+        found = BitMap.union(edges, *whole)
+        return found if within is None else found & within
 
     def _ordered(self, works: Iterable[int], descending: bool) -> list[int]:
         """``works`` by (value, id), both descending or both ascending."""

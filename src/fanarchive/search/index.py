@@ -269,7 +269,7 @@ class FilterIndex:
             return BitMap(
                 i for i in result if (low is None or values[i] >= low) and (high is None or values[i] <= high)
             )
-        return result & self.columns[column].range(low, high)
+        return self.columns[column].range(low, high, within=result)
 
     def matching(
         self, resolved: ResolvedFilter, criteria: FilterCriteria, signed_in: bool, within: BitMap | None = None

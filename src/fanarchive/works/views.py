@@ -17,7 +17,7 @@ from fanarchive.reading.canon import load_canon
 from fanarchive.search import counters
 from fanarchive.search.engine import find_works
 from fanarchive.search.filters import (
-    CHECKBOX_GROUPS, LANGUAGES, SORTS, FilterCriteria, is_number, plain_text, timeline_fandoms,
+    CHECKBOX_GROUPS, SORTS, FilterCriteria, is_number, plain_text, timeline_fandoms,
 )  # fmt: skip
 from fanarchive.search.results import attach_blurb_data, blurb_works
 from fanarchive.tags.counts import fandom_work_counts
@@ -69,7 +69,6 @@ def work_index(request: HttpRequest) -> HttpResponse:
             "result": result,
             "checkbox_groups": checkbox_groups,
             "sorts": SORTS,
-            "languages": sorted(LANGUAGES.items(), key=lambda item: item[1]),
             "timeline_fandoms": timeline_fandoms(),
             "timeline": load_canon().timeline(criteria.set_in) if criteria.set_in else [],
         },

@@ -43,6 +43,7 @@ def test_column_matches_a_plain_sort(initial, updates, removed, picked, low, hig
 
         assert column.range(low, high) == expected_range(data, low, high)
         result = BitMap(i for i in picked if i in data)
+        assert column.range(low, high, within=result) == expected_range(data, low, high) & result
         ordered = sorted(result, key=lambda i: (data[i], i), reverse=descending)
         assert column.top(result, offset, 20, descending) == ordered[offset : offset + 20]
     finally:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django import template
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from fanarchive.sanitize import clean_html
@@ -100,6 +102,26 @@ def sanitized(html: str) -> SafeString:
 def language_name(code: str) -> str:
     """The English name of a language code ("en" -> "English")."""
     return LANGUAGES.get(code, code)
+
+
+@register.simple_tag
+def language_options(selected: str) -> SafeString:
+    """The filter form's language ``<option>`` list, ``selected`` marked.
+
+    Built once per selection: rendering a hundred lazily translated names
+    through the template took about a third of an uncached listing's time.
+    """
+    return _language_options(selected or "")
+
+
+@functools.lru_cache(maxsize=None)  # one entry per language code at most
+def _language_options(selected: str) -> SafeString:
+    names = sorted(((code, str(name)) for code, name in LANGUAGES.items()), key=lambda item: item[1])
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((code, mark_safe(" selected") if code == selected else "", name) for code, name in names),
+    )
 
 
 @register.simple_tag(takes_context=True)

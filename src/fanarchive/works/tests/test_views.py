@@ -51,6 +51,13 @@ def test_works_index_filters_from_the_query_string_and_keeps_the_state(client):
     assert '<option value="title" selected>' in html
 
 
+def test_language_choice_is_kept_and_only_it_is_selected(client):
+    html = page(client, "/works/?language=fr")
+    assert '<option value="fr" selected>French</option>' in html
+    assert html.count(" selected>") == 2  # the language and the default sort
+    assert '<option value="de">German</option>' in page(client, "/works/")
+
+
 def test_works_index_shows_notices_for_ignored_values_not_errors(client):
     create_work("Anything")
     html = page(client, "/works/?page=abc&words_from=many&sort=sideways&updated_since=soon&tag=Missing Tag")
