@@ -47,7 +47,7 @@ from django.utils.safestring import SafeString, mark_safe
 from fanarchive.search import counters
 from fanarchive.search.results import attach_blurb_data
 from fanarchive.search.scale import generation, public_work_stamp
-from fanarchive.tags.models import wrangle_version
+from fanarchive.tags.models import WRANGLE_VERSION_KEY
 from fanarchive.works.models import Work
 from fanarchive.works.skins import chosen_skin
 
@@ -122,8 +122,9 @@ def is_cacheable(request: HttpRequest) -> bool:
 
 
 def _page_key(request: HttpRequest, kind: str, version: str) -> str:
+    """The key of a page; ``version`` must include the wrangling generation (tag pages and blurbs show it)."""
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{kind}:{version}:{wrangle_version()}:{chosen_skin(request)}:{path}"
+    return f"page:{kind}:{version}:{chosen_skin(request)}:{path}"
 
 
 def _cached_or_rendered(request: HttpRequest, key: str, render: Callable[[], HttpResponse]) -> HttpResponse:
@@ -164,7 +165,8 @@ def cache_work_page(count_hit: bool) -> Callable[[View], View]:
             updated_at = public_work_stamp(work_id)
             if updated_at is None:  # missing, draft or restricted: the view answers (404)
                 return view(request, work_id, *args, **kwargs)
-            version = f"{work_id}:{updated_at}:" + _versions(_work_version_key(work_id), SITE_VERSION_KEY)
+            versions = _versions(_work_version_key(work_id), SITE_VERSION_KEY, WRANGLE_VERSION_KEY)  # one round trip
+            version = f"{work_id}:{updated_at}:{versions}"
             key = _page_key(request, "work", version)
             response = _cached_or_rendered(request, key, lambda: view(request, work_id, *args, **kwargs))
             if count_hit and response[CACHE_HEADER] == "hit":

@@ -46,9 +46,31 @@ def test_counts_wait_in_redis_until_flushed(client):
     assert work.hits == 8
 
 
+def test_hits_wait_in_the_process_and_reach_redis_in_one_batch(client, monkeypatch):
+    work = create_work("counted")
+    counters.flush_local()  # starts the hit interval now
+    monkeypatch.setattr(counters, "LOCAL_FLUSH_SECONDS", 3600)
+    for _ in range(3):
+        counters.count("hits", work.pk)
+    assert client.hget(f"{counters.PREFIX}:hits", str(work.pk)) is None
+    counters.count("kudos", work.pk)  # kudos go at once, taking the waiting hits along
+    assert int(client.hget(f"{counters.PREFIX}:hits", str(work.pk))) == 3
+    assert int(client.hget(f"{counters.PREFIX}:kudos", str(work.pk))) == 1
+
+
+def test_the_cache_backend_reuses_one_client(redis_cache):
+    from django.core.cache import cache
+
+    cache.set("reused", 1)
+    cache.incr("reused")
+    assert cache.get_many(["reused", "absent"]) == {"reused": 2}
+    assert len(cache._cache._clients) == 1
+
+
 def test_a_flush_that_died_is_finished_by_the_next(client):
     work = create_work("counted")
     counters.count("hits", work.pk, 4)
+    counters.flush_local()  # into the Redis hash now, not after the hit interval
     client.rename(f"{counters.PREFIX}:hits", f"{counters.PREFIX}:hits:flushing:dead")
     counters.count("hits", work.pk, 1)
     counters.flush()
@@ -61,7 +83,7 @@ def test_a_flush_that_died_is_finished_by_the_next(client):
 def redis_cache(client, settings):
     prefix = f"fanarchive-test-{uuid.uuid4().hex}"
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+        "default": {"BACKEND": "fanarchive.cache.SharedClientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
     }
     settings.FANARCHIVE_FILTER_ENGINE = "orm"
     yield
