@@ -1,6 +1,10 @@
 """Evaluate quotation finding and speaker attribution on LitBank's quotation layer.
 
-Run:  .venv/bin/python bench/eval_speakers_litbank.py [--verbose] [--data DIR]
+Run:  .venv/bin/python bench/eval_speakers_litbank.py [--split dev|test|all] [--verbose] [--data DIR]
+
+``--split``: the excerpt files sorted by name, *dev* = even positions
+(0, 2, ...), *test* = odd positions, *all* (default) = both.  Look at errors
+on dev only; test is the held-out check that a rule generalises.
 
 Data: ``shared/data/litbank_quotes/tsv`` (beside the repository; or
 ``FANARCHIVE_SHARED``): for each excerpt a ``.txt`` (tokenised, one sentence
@@ -232,11 +236,21 @@ def _token_owners(excerpt: Excerpt, predicted: list[Quote]) -> dict[tuple[int, i
     return owner
 
 
-def evaluate(data: Path, verbose: bool) -> None:
-    """Score every excerpt and print the figures."""
+def split_files(data: Path, split: str) -> list[Path]:
+    """The excerpt files of one split (see module doc): sorted, dev even, test odd."""
+    files = sorted(data.glob("*.txt"), key=lambda path: path.name)
+    if split == "all":
+        return files
+    return files[(split == "test")::2]
+
+
+def evaluate(data: Path, verbose: bool, split: str = "all") -> None:
+    """Score every excerpt of ``split`` and print the figures."""
     totals: Counter[str] = Counter()
     by_method: dict[str, Counter[str]] = defaultdict(Counter)
-    for txt in sorted(data.glob("*.txt")):
+    files = split_files(data, split)
+    print(f"LitBank speakers, split {split}: {len(files)} excerpts")
+    for txt in files:
         gold = read_gold(txt.with_suffix(".ann"))
         if not gold:
             continue
@@ -299,10 +313,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=shared_data("litbank_quotes", "tsv"))
     parser.add_argument("--verbose", action="store_true", help="list misses and wrong speakers")
+    parser.add_argument("--split", choices=("dev", "test", "all"), default="all",
+                        help="excerpts scored: dev (even positions), test (odd) or all")
     args = parser.parse_args()
     if not args.data.is_dir():
         sys.exit(f"LitBank quotation data not found at {args.data}")
-    evaluate(args.data, args.verbose)
+    evaluate(args.data, args.verbose, args.split)
 
 
 if __name__ == "__main__":

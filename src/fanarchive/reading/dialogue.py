@@ -9,13 +9,16 @@ Attribution tries, in order: a say-verb clause next to the quote ("Spike
 asks", "says Giles", "he tells her"; pronouns go to the latest character of
 that gender), the same paragraph's other attributed quotes, a say-verb
 clause earlier in the paragraph ("he answers for her."), the character doing
-things in the paragraph (an action beat), and finally turn-taking between
-the last two speakers.  A name used as a vocative inside a quote ("Spike,"
-she says) is the addressee, never the speaker.  Described people ("The
-woman did not answer", "said his uncle", "the doctor") are tracked like
-names: a title held by one character names them, and pronouns can point
-at them.  Unnamed speakers (the first-person narrator, "the old man") take
-the name others call them by when the genders agree.
+things in the paragraph (an action beat; the subject of the sentence just
+before a quote first), and finally turn-taking between the last two
+speakers.  A name used as a vocative inside a quote ("Spike," she says) is
+the addressee, never the speaker, and a quote addressed to the one who just
+spoke is the answer of the one that speaker addressed.  Described people
+("The woman did not answer", "said his uncle", "the doctor") are tracked
+like names: a title held by one character names them, and pronouns can
+point at them; a "he" or "she" with no one of that gender in sight is one
+unnamed person ("the man").  Unnamed speakers (the first-person narrator,
+"the old man") take the name others call them by when the genders agree.
 Each :class:`~fanarchive.reading.model.Quote` records the ``method`` used
 and a ``confidence``.
 
@@ -76,12 +79,24 @@ def _inflections(base: str) -> set[str]:
     return {third, past}
 
 
+# Verbs of speaking whose present forms are common nouns ("hints", "objects"):
+# only their past forms attribute speech.
+_SAY_PASTS = """
+hinted commented objected reflected argued advised cautioned confided entreated
+implored proposed reminded remonstrated faltered panted lisped jeered volunteered
+bawled sputtered spluttered cajoled snickered tittered chirped cooed babbled
+assented stormed quoth
+""".split()
+
 SAY_VERBS: frozenset[str] = frozenset(
-    form for base in _SAY_BASES for form in _inflections(base)
+    [form for base in _SAY_BASES for form in _inflections(base)] + _SAY_PASTS
 )
 """Inflected verbs of speaking ("says", "asked", "growls" …)."""
 
-_GO_ON = {"went", "goes"}  # "went on" / "goes on" introduce speech too
+# "went on", "put in", "broke in": a verb and particle that introduce speech together
+_PHRASAL_SAY = {"went": "on", "goes": "on", "put": "in", "puts": "in", "broke": "in",
+                "breaks": "in", "cut": "in", "cuts": "in", "chimed": "in", "chimes": "in"}
+_PHRASAL_STARTS = frozenset(_PHRASAL_SAY)
 
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "i"})
 _GENDER_PRONOUNS = {
@@ -111,7 +126,9 @@ _FAMILY_ROLES = {"mother", "father", "wife", "husband", "aunt", "uncle", "son", 
                  "sister", "brother", "grandmother", "grandfather", "mistress", "master"}
 _NP_STOP = {"to", "in", "at", "with", "and", "as", "who", "from", "of", "on", "into",
             "but", "then", "when", "while", "for", "after", "before", "again", "quietly",
-            "whose", "which", "that", "below", "above", "there", "here", "now"}
+            "whose", "which", "that", "below", "above", "there", "here", "now",
+            "was", "were", "is", "are", "be", "been", "had", "has", "have", "would", "could",
+            "should", "will", "shall", "did", "does", "do", "might", "must", "can"}
 _CLAUSE_OPENERS = {"and", "but", "then", "as", "when", "while"}
 _REPLY_VERBS = {"answered", "answers", "replied", "replies", "returned", "returns", "rejoined",
                 "rejoins", "retorted", "retorts", "responded", "responds"}
@@ -185,7 +202,8 @@ class _Token:
     ``low`` (lower case, no trailing period), ``capitalised`` (starts with
     a capital but is not shouted: "Spike", not "WILL"), ``name_like``
     (a capitalised word, not a mark: can be part of a name),
-    ``speech_verb`` (a say-verb, or the "went" of "went on") and ``kind``
+    ``speech_verb`` (a say-verb, or the "went" of "went on", the "put" of
+    "put in") and ``kind``
     (what narration tracking cares about) are computed once per distinct
     word: tokens are shared through :func:`_tokens`' cache.
     """
@@ -197,10 +215,11 @@ class _Token:
         self.low = low = text.lower().rstrip(".")
         self.capitalised = text[:1].isupper() and not (len(text) > 1 and text.isupper())
         self.name_like = self.capitalised and text[0].isalpha()
-        self.speech_verb = low in SAY_VERBS or low in _GO_ON
-        # what narration tracking cares about: sentence ends, determiners, pronouns
+        self.speech_verb = low in SAY_VERBS or low in _PHRASAL_STARTS
+        # what narration tracking cares about: sentence ends, determiners, pronouns, say-verbs
         self.kind = ("end" if text in _SENTENCE_END else "det" if low in _DETERMINERS
-                     else "I" if text == "I" else "pron" if low in _GENDER_PRONOUNS else "")
+                     else "I" if text == "I" else "pron" if low in _GENDER_PRONOUNS
+                     else "say" if self.speech_verb else "")
 
 
 def _description_word(tok: _Token) -> bool:
@@ -394,11 +413,15 @@ class Cast:
         attributed: set[str] = set()  # seen speaking: "said Elizabeth", "Jo cried"
         words_seen: Counter[str] = Counter()
         keys_of: dict[str, tuple[str, str]] = {}  # surface → (name key, display form), made once each
+        named_common: Counter[str] = Counter()  # common words seen as speakers' names
         for text in paragraph_texts:
             toks = _tokens(text)
             words_seen.update([t.text for t in toks])
             quotes = _QuoteTracker(toks)
             for i, j in _name_runs(toks):
+                if j - i == 1 and toks[i].text in _NOT_NAMES and _inverted_attribution(toks, i):
+                    # "said Good", "cried Mother": a common word used as a name
+                    named_common[toks[i].text] += 1
                 words = [t for t in toks[i:j] if t.text.rstrip(".") not in _NOT_NAMES
                          or t.low in _TITLES]
                 while words and words[-1].low in _TITLES:
@@ -428,6 +451,13 @@ class Cast:
                         break
                     if t.low in _GENDER_PRONOUNS:
                         tally[_GENDER_PRONOUNS[t.low]] += 1
+        common_names = {word for word, seen in named_common.items() if seen >= 2
+                        and word.lower() not in _PERSONAL_PRONOUNS and word.lower() not in _DETERMINERS}
+        for word in common_names:
+            counts[word] += named_common[word]
+            display.setdefault(word, word)
+            attributed.add(word)
+            mid_sentence.add(word)
         # "Poor Douglas", "Finally Tom": a word also seen in lower case is no part of a name
         for key in [k for k in counts if " " in k]:
             first, rest = key.split(" ", 1)
@@ -444,7 +474,7 @@ class Cast:
             if key.split()[0].lower() in _TITLES:
                 return True
             # "Report", "Promoted": common words capitalised at a sentence start
-            common = " " not in key and words_seen[key.lower()] >= counts[key]
+            common = " " not in key and words_seen[key.lower()] >= counts[key] and key not in common_names
             return len(key) > 1 and not common \
                 and not _looks_like_place(key, counts[key], after_preposition[key])
 
@@ -458,6 +488,11 @@ class Cast:
             return _title_gender(key) or _gender_from_pronouns(pronouns.get(key, Counter()), least=1)
 
         canon_of = _merge_aliases(keys, full_names, counts, key_gender)
+        for key in keys:  # "Holmes" → "Sherlock Holmes" → "Mr. Sherlock Holmes": one person
+            seen = {key}
+            while canon_of.get(canon_of[key], canon_of[key]) not in seen:
+                seen.add(canon_of[key])
+                canon_of[key] = canon_of.get(canon_of[key], canon_of[key])
         names = {display[k]: display[canon_of[k]] for k in keys}
         names.update({display[c]: display[c] for c in canon_of.values()})
         genders: dict[str, str] = {}
@@ -469,6 +504,16 @@ class Cast:
                 tally = pronouns.get(canon_of[key], Counter()) + pronouns.get(key, Counter())
                 genders[canon] = _gender_from_pronouns(tally)
         return cls(names=names, genders=genders)
+
+
+_PUNCTUATION_AFTER_NAME = frozenset(",.;!?")
+_PERSONAL_PRONOUNS = frozenset({"i", "you", "he", "she", "it", "we", "they", "one"})
+
+
+def _inverted_attribution(toks: Sequence[_Token], i: int) -> bool:
+    """Token ``i`` is the subject of an inverted say-clause ("…,’ said Good.")."""
+    return i > 0 and toks[i - 1].low in SAY_VERBS and (
+        i + 1 == len(toks) or toks[i + 1].text in _PUNCTUATION_AFTER_NAME)
 
 
 def _title_gender(key: str) -> str:
@@ -483,6 +528,7 @@ def _gender_from_pronouns(tally: Counter[str], least: int = 2) -> str:
 
 
 _QUOTE_TOKENS = frozenset('"“”')
+_TRAILING_MARKS = frozenset(_SENTENCE_END | {"“", '"', "‘", "—", ",", ":"})  # between narration and a quote
 _BEFORE_SENTENCE = frozenset(_SENTENCE_END | {"“", '"', "‘", "—"})  # a name after these may just open a sentence
 
 
@@ -633,14 +679,20 @@ def _scan_marks(text: str, style: str) -> tuple[list[tuple[int, int]], int | Non
     Returns (start, end) spans with the marks included; a quote still open
     at the paragraph's end is returned as its start offset, not as a span.
     A straight mark opens or closes by what surrounds it; a new opening
-    mark inside a quote ends the unclosed one before it.
+    mark inside a quote ends the unclosed one before it, unless it opens a
+    few quoted words nested in the quote (see :func:`_nested_close`).
     """
     spans: list[tuple[int, int]] = []
     start: int | None = None
+    nested_close = -1  # the closing mark of a nested quote, skipped
     for mark in (_DOUBLE_MARK_RE if style == "double" else _SINGLE_MARK_RE).finditer(text):
         i, ch = mark.start(), mark.group()
         if style == "double":
+            if i <= nested_close:
+                continue
             if ch in _DOUBLE_OPEN:
+                if start is not None and (nested_close := _nested_close(text, i)) > i:
+                    continue  # “… the “Spectator,” and snuff …”
                 if start is not None and i > start:
                     spans.append((start, i))  # unbalanced: a new opening ends the old quote
                 start = i
@@ -669,6 +721,24 @@ def _scan_marks(text: str, style: str) -> tuple[list[tuple[int, int]], int | Non
                 spans.append((start, i + 1))
                 start = None
     return spans, start
+
+
+_NESTED_MAX = 40  # characters of a nested quotation ("the “Spectator,”")
+
+
+def _nested_close(text: str, i: int) -> int:
+    """Where a curly quote opened at ``i`` inside another quote closes, if it is nested there.
+
+    It is when it closes within a few words and the outer quote's own
+    closing mark follows before any new quote opens; else -1 (the outer
+    quote simply lacked its closing mark).
+    """
+    close = text.find(_DOUBLE_CLOSE, i, i + _NESTED_MAX)
+    if close < 0:
+        return -1
+    outer = text.find(_DOUBLE_CLOSE, close + 1)
+    reopen = text.find("“", close + 1)
+    return close if outer >= 0 and (reopen < 0 or outer < reopen) else -1
 
 
 def _has_double_mark(text: str) -> bool:
@@ -772,10 +842,12 @@ def find_quotations(texts: Sequence[str]) -> list[QuoteSpan]:
 
 
 _SOMEONE = ""  # speaker of a "he said" whose "he" cannot be resolved
+_REPLIER = "\x00"  # speaker of a quote that "was the reply": the other party
+_REPLY_NOUNS = {"reply", "answer", "response", "rejoinder", "retort"}
 _Region = tuple[int, int, QuoteSpan, bool]  # start, end, quote, continues an earlier paragraph's
 
 
-@dataclass
+@dataclass(slots=True)
 class _Guess:
     """A candidate speaker for a quote, with how it was found."""
 
@@ -785,16 +857,20 @@ class _Guess:
     addressee: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Chunk:
     """A stretch of narration between quotations, tokenised, pronouns resolved."""
 
     tokens: list[_Token]
     refs: dict[int, str]  # token index → character (names and resolved pronouns)
     names: dict[int, int]  # first token index of a name → its end index
+    ends: tuple[int, int] = (-2, -2)  # the last two sentence ends (token indexes, -2: none)
+    last_say: int = -1  # index of the last say-verb (-1: none)
 
 
+_UNNAMED = {"m": "man", "f": "woman"}  # description of an unknown "he" / "she"
 _HEADING_WORDS = {"chapter", "part", "book", "volume", "section", "act", "canto", "phase"}
+_ENDEARMENTS = {"dear", "darling", "dearest", "love"}
 _POLITE = {"sir", "ma'am", "ma’am", "madam", "miss", "mum", "m'm"}
 _VOCATIVE_BEFORE = {",", "dear", "my", "oh", "o", "ah", "hey", "hi", "hello", "yes", "no",
                     "well", "look", "listen", "please", "thanks", "sorry", "poor", "dearest"}
@@ -821,8 +897,12 @@ class _Attributor:
         self.made: dict[int, Quote] = {}  # id of a QuoteSpan → its Quote, for continuations
         self.described: dict[str, str] = {}  # descriptions that spoke ("old man") → speaker
         # first words of known descriptions, to skip most determiners fast
-        self.description_starts = {key.split()[0] for key in cast.epithets}
         self.title_holders, self.single_titles, self.title_re = cast.titles()
+        self.description_starts = {key.split()[0] for key in cast.epithets} | set(self.single_titles)
+        self.quote_before: QuoteSpan | None = None  # the quote just before the narration being read
+        # speakers a turn settles once read: an unresolved "he" (or "the man"
+        # it was taken for), and the other party of "was the reply"
+        self.unresolved = {_SOMEONE, _REPLIER}
 
     # -- mentions
 
@@ -840,11 +920,15 @@ class _Attributor:
             del latest[next(iter(latest))]
 
     def resolve_pronoun(self, gender: str, avoid: str | None = None) -> str | None:
-        """The most recently mentioned character of that gender (else of unknown gender).
+        """The most recently mentioned character of that gender.
 
         A sentence subject of that gender among the last six mentions wins
         over a later object ("Giles hands Xander the book. He …" is Giles).
-        Only the last :attr:`RECENT` mentions count.
+        Only the last :attr:`RECENT` mentions count.  Else a described
+        person of unknown gender ("the conductor") may be meant, but never a
+        name of unknown gender: places and groups pass for names too often
+        ("in London … she said"); the pronoun is then someone unnamed (see
+        :meth:`_unnamed`).
         """
         subject, when = self.subjects.get(gender, ("", 0))
         if subject and subject != avoid and self.total_mentions - when < 6:
@@ -852,8 +936,8 @@ class _Attributor:
         horizon = self.total_mentions - self.RECENT
         for wanted in (gender, ""):
             for name, when in reversed(self.latest_of_gender.get(wanted, {}).items()):
-                if when > horizon and name != avoid and (
-                        wanted or name in self.known and name != self.cast.narrator):
+                if when > horizon and name != avoid and (wanted or name in self.known and (
+                        not gender or name not in self.cast_people) and name != self.cast.narrator):
                     return name
         return None
 
@@ -867,13 +951,18 @@ class _Attributor:
         canon = {i: c for i, _, c in found}
         refs: dict[int, str] = {}
         last_end = -2  # index of the last sentence end (-2: the first token is at position 1)
+        prev_end = last_say = -2
         for i, tok in enumerate(tokens):
             kind = tok.kind
             if kind == "end":
-                last_end = i
+                prev_end, last_end = last_end, i
                 continue
             if not kind and i not in canon:
                 continue
+            if kind == "say":
+                last_say = i
+                if i not in canon:
+                    continue
             sentence_pos = i - last_end - 1
             epithet = self._epithet(tokens, i) if kind == "det" else None
             if i in canon:
@@ -884,10 +973,13 @@ class _Attributor:
             elif epithet:
                 refs[i], names[i] = epithet
                 self._mention(epithet[0])
-            elif tok.low in ("the", "a", "an") and sentence_pos <= 1 \
+                if sentence_pos <= 1:  # "The doctor came back. … he announced"
+                    self.subjects[self.cast.gender(epithet[0])] = (epithet[0], self.total_mentions)
+            elif tok.low in ("the", "a", "an") and (sentence_pos <= 1 or tokens[i - 1].text == ",") \
                     and (end := self._person_noun_end(tokens, i)):
                 # "The woman did not answer. … she whispered": a described subject
-                # ("A man's voice …" introduces "the man")
+                # ("A man's voice …" introduces "the man"), also after an opening
+                # phrase ("Concerning that night, the man spoke …")
                 phrase = [*tokens[i:end - 1], _Token(_possessed(tokens[end - 1].text))]
                 ref = refs[i] = self.description(phrase, None)
                 names[i] = end
@@ -897,19 +989,37 @@ class _Attributor:
                 refs[i] = self.cast.narrator
             elif tok.low in _GENDER_PRONOUNS:
                 ref = self.resolve_pronoun(_GENDER_PRONOUNS[tok.low])
+                if ref is None and tok.low in _SUBJECT_PRONOUNS:
+                    ref = self._unnamed(_GENDER_PRONOUNS[tok.low])
                 if ref is not None:
                     refs[i] = ref
                     if tok.low in _SUBJECT_PRONOUNS:
                         self._mention(ref)
-        return _Chunk(tokens, refs, names)
+        return _Chunk(tokens, refs, names, (prev_end, last_end), last_say)
+
+    def _unnamed(self, gender: str) -> str:
+        """The person a "he" or "she" means when no one of that gender is known yet.
+
+        ("“A fire,” he cried." before the stranger is named: his quotes
+        still go together, under "the man", and a later vocative may name him.)
+        """
+        key = _UNNAMED[gender]
+        name = self.described.get(key)
+        if name is None:
+            name = "the " + key
+            self._describe(key, name)
+            self.known.add(name)
+        self.unresolved.add(name)
+        return name
 
     @staticmethod
     def _person_noun_end(tokens: Sequence[_Token], i: int) -> int | None:
         """End of "the [adjective] woman" (or "a man's") at ``i``: a gendered person."""
         for j in range(i + 1, min(i + 4, len(tokens))):
-            if _possessed(tokens[j].low) in _NOUN_GENDER:
+            tok = tokens[j]
+            if _possessed(tok.low) in _NOUN_GENDER:
                 return j + 1
-            if not _description_word(tokens[j]) or tokens[j].capitalised:
+            if tok.capitalised or not _description_word(tok):
                 return None
         return None
 
@@ -925,6 +1035,8 @@ class _Attributor:
                 return self.described[words], i + 1 + n
             if tokens[i].low == "the" and words in self.cast.epithets:
                 return self.cast.epithets[words], i + 1 + n
+            if n == 1 and tokens[i].low == "the" and words in self.single_titles:
+                return self.single_titles[words], i + 2  # "the doctor" is Dr. Archie
         return None
 
     # -- say-verb clauses
@@ -946,6 +1058,8 @@ class _Attributor:
             j = i + 1
             while j < len(toks) and j - i <= 3 and _description_word(toks[j]):
                 j += 1
+                if j + 1 < len(toks) and toks[j].text == "-" and _description_word(toks[j + 1]):
+                    j += 2  # "the saloon-keeper"
             while j > i + 2 and toks[j - 1].low.endswith("ed"):
                 j -= 1  # "my mother whinnied": the verb is not part of her
             if j == i + 1:
@@ -976,7 +1090,9 @@ class _Attributor:
         if len(holders) == 1:  # "his uncle" is Uncle John, "the doctor" Dr. Archie
             return next(iter(holders))
         if phrase[0].low in ("his", "her"):
-            relative = self._relative(possessor, gender)
+            # "“My dear Mr. Bennet,” said his lady": "his" is the one addressed
+            addressed = self.vocative(self.quote_before.text) if self.quote_before else None
+            relative = self._relative(addressed, gender) or self._relative(possessor, gender)
             if relative:
                 return relative
         elif gender and phrase[0].low not in ("my", "your", "our", "their", "a", "an"):
@@ -990,7 +1106,7 @@ class _Attributor:
                         self._describe(key, name)
                     return name
         det = "the" if phrase[0].low in ("a", "an", "this", "that") else phrase[0].low
-        name = " ".join([det, *(t.text for t in phrase[1:])])
+        name = " ".join([det, *(t.text for t in phrase[1:])]).replace(" - ", "-")
         self._describe(key, name)
         self.known.add(name)
         return name
@@ -1020,7 +1136,7 @@ class _Attributor:
         end = None
         if i < len(toks) and toks[i].low in SAY_VERBS:
             end = i + 1
-        elif i + 1 < len(toks) and toks[i].low in _GO_ON and toks[i + 1].low == "on":
+        elif i + 1 < len(toks) and toks[i].low in _PHRASAL_STARTS and toks[i + 1].low == _PHRASAL_SAY[toks[i].low]:
             end = i + 2
         if end is not None and end < len(toks) and toks[end].low in _REPORTED:
             return None
@@ -1035,8 +1151,13 @@ class _Attributor:
             return ch.refs.get(i)
         return None
 
-    def after_clause(self, ch: _Chunk) -> _Guess | None:
-        """Attribution right after a quote: "Spike asks", "says Giles", "he tells her"."""
+    def after_clause(self, ch: _Chunk, quote: QuoteSpan | None = None) -> _Guess | None:
+        """Attribution right after a quote: "Spike asks", "says Giles", "he tells her".
+
+        ``quote`` is the quote the narration follows (its vocative names
+        the "his" of "said his wife").
+        """
+        self.quote_before = quote
         toks = ch.tokens
         i = 0
         while i < len(toks) and toks[i].text in ",—–-)":
@@ -1047,10 +1168,15 @@ class _Attributor:
             while j < len(toks) and toks[j].low.endswith("ly"):
                 j += 1
             subject = self._subject_at(ch, j)
+            if subject is None and j + 1 in ch.names and toks[j].text.islower():
+                subject = self._subject_at(ch, j + 1)  # "added little Amy", "cried poor Tom"
             addressee = None
         else:
             subject = self._subject_at(ch, i)
             if subject is None:
+                if i + 2 < len(toks) and toks[i].low in ("was", "came") and toks[i + 2].low in _REPLY_NOUNS \
+                        and toks[i + 1].low in ("the", "his", "her"):
+                    return _Guess(_REPLIER, "turn-taking", 0.6)  # "“A hundred,” was the reply."
                 return None
             # "he said", "the boy half cried": at most one word between
             after_verb = self._verb_at(toks, subject[2])
@@ -1073,16 +1199,13 @@ class _Attributor:
         """The last "X … says" clause in narration (before a quote)."""
         toks = ch.tokens
         begin = 0
-        if last_sentence_only:
-            for k in range(len(toks) - 2, -1, -1):
-                if toks[k].text in _SENTENCE_END:
-                    begin = k + 1
-                    break
+        if last_sentence_only:  # after the last sentence end but one that ends the narration
+            prev_end, last_end = ch.ends
+            end = last_end if last_end < len(toks) - 1 else prev_end
+            begin = end + 1 if end >= 0 else 0
         # Only a verb of speaking yields a clause (or changes any state), so
         # the scan can stop after the last one and skip narration without.
-        stop = len(toks)
-        while stop > begin and not toks[stop - 1].speech_verb:
-            stop -= 1
+        stop = ch.last_say + 1 if ch.last_say >= begin else begin
         best = None
         # the clause's subject: (speaker, method), or the index of a
         # description ("The old lady … said") resolved only if it speaks
@@ -1101,7 +1224,7 @@ class _Attributor:
                     subject = (ch.refs[k], "explicit" if k in ch.names else "pronoun")
             elif opens_clause and subject is None and tok.low in _DETERMINERS:
                 subject = k
-            elif subject is not None and (tok.low in SAY_VERBS or tok.low in _GO_ON) \
+            elif subject is not None and tok.speech_verb \
                     and self._verb_at(toks, k) and not (k > 0 and toks[k - 1].low in _NEGATIONS):
                 if isinstance(subject, int):
                     found = self._subject_at(ch, subject)
@@ -1139,6 +1262,29 @@ class _Attributor:
             sentence_pos += 1
         return found
 
+    def sentence_subject(self, ch: _Chunk, text: str, quote_end: int) -> str | None:
+        """The known character opening the last sentence narration ends before a quote.
+
+        ("… she answered. He leaned forward. “Yes, …”": the man speaks.)
+        None when the narration ends no sentence ("… he said, “").  Between
+        two quotes (the first ending at ``quote_end`` in ``text``; 0 when
+        none) a lone sentence is the attribution of the first ("“Why?” said
+        Tom. “Because.”") unless that quote ended with a full stop ("“I
+        know.” Tom sighed. “Go on.”").
+        """
+        toks = ch.tokens
+        prev_end, end = ch.ends
+        if end < 0 or end + 1 < len(toks) and not all(t.text in _TRAILING_MARKS for t in toks[end + 1:]):
+            return None
+        start = max(prev_end + 1, 0)
+        if start == 0 and quote_end and not _ends_sentence(text, quote_end):
+            return None
+        refs = ch.refs
+        for k in range(start, min(start + 3, end)):
+            if k in refs and refs[k] in self.known and (k in ch.names or toks[k].low in _SUBJECT_PRONOUNS):
+                return refs[k]
+        return None
+
     # -- vocatives and turn-taking
 
     def vocative(self, quote_text: str) -> str | None:
@@ -1161,6 +1307,8 @@ class _Attributor:
         for i, j, canon in found:
             before = toks[i - 1].low if i > 0 else ""
             after = toks[j].text if j < len(toks) else ""
+            if after.lower() in _ENDEARMENTS and j + 1 < len(toks):  # "Jock dear, …"
+                after = toks[j + 1].text
             if before and before not in _VOCATIVE_BEFORE or after and after not in ",.?!;—–":
                 continue
             if not before and (after == "." or j + 1 < len(toks) and toks[j + 1].low in _POLITE):
@@ -1219,30 +1367,46 @@ class _Attributor:
 
     def _turn(self, text: str, regions: Sequence[_Region], chunks: Sequence[_Chunk]) -> list[Quote]:
         """Attribute one speaker's turn: quotes with the narration around and between them."""
-        clauses = [self.after_clause(ch) for ch in chunks]
+        clauses = [self.after_clause(chunks[0])]
+        clauses += [self.after_clause(ch, region[2]) for ch, region in zip(chunks[1:], regions)]
+        self.quote_before = None
         guesses: list[_Guess | None] = []
+        unresolved = False  # some guess is a pronoun that found no one, or "the reply"
         for k, (start, end, _, _) in enumerate(regions):
             after = clauses[k + 1]
+            if after is not None and k + 1 < len(regions) and _ends_sentence(text, end) \
+                    and self._verb_at(chunks[k + 1].tokens, 0) is None:
+                # “I know.” Tom sighed. “Go on.”: a sentence of its own after a
+                # full stop is a beat leading into the next quote
+                after = None
             before = None
             if _char_before(text, start) in ",:—–":
                 before = (k > 0 and clauses[k]) or self.say_clauses(chunks[k], last_sentence_only=True)
             # "…," said X: the clause after a comma-ended quote is its own;
             # otherwise a clause introducing the quote ("X said, …") wins.
-            if after is not None and (_inner(text[start:end]).endswith(",") or before is None):
-                guesses.append(after)
-            else:
-                guesses.append(before or after)
+            guess = after if after is not None and (_inner(text[start:end]).endswith(",") or before is None) \
+                else before or after
+            if guess is not None and guess.speaker in self.unresolved:
+                unresolved = True
+                if guess.speaker == _REPLIER:
+                    guess = self._replier(guesses[-1].speaker if guesses and guesses[-1] else None)
+            guesses.append(guess)
+        if unresolved and len(guesses) > 1:
+            self._name_unresolved_pronouns(guesses)
         context = None  # built only when some quote of the turn needs it
         if any(g is None and not r[3] for g, r in zip(guesses, regions)):
+
             context = _TurnContext(guesses, [self.say_clauses(ch, last_sentence_only=False) for ch in chunks],
-                                   lambda: self.beat_subjects(chunks))
+                                   lambda: self.beat_subjects(chunks),
+                                   lambda k: self.sentence_subject(chunks[k], text, regions[k - 1][1] if k else 0))
         quotes = []
         for k, (_, _, span, continued) in enumerate(regions):
             if continued:
                 self._attribute_continuation(span, guesses[k])
                 continue
             addressee = self.vocative(span.text)
-            guess = guesses[k] or (context and context.speaker(k, addressee)) or self.turn_taking(addressee)
+            guess = guesses[k] or (addressee and quotes and self._answer(quotes, addressee)) \
+                or (context and context.speaker(k, addressee)) or self.turn_taking(addressee)
             if guess is not None and guess.speaker == addressee and guesses[k] is None:
                 guess = self.turn_taking(addressee)
             quote = Quote(chapter=0, paragraph=span.paragraph, start=span.start, end=span.end,
@@ -1260,6 +1424,41 @@ class _Attributor:
                 self.speakers = [*self.speakers[-self.REMEMBERED:], spoken[-1]]
             self.last_addressee = quotes[-1].addressee
         return quotes
+
+    def _replier(self, asker: str | None) -> _Guess | None:
+        """Who answers ``asker`` (else the last speaker): the latest other speaker of the conversation."""
+        asker = asker or (self.speakers[-1] if self.speakers else None)
+        for name in reversed(self.speakers):
+            if name != asker:
+                return _Guess(name, "turn-taking", 0.6)
+        return None
+
+    def _name_unresolved_pronouns(self, guesses: list[_Guess | None]) -> None:
+        """A pronoun of the turn that found no one yet is the turn's named speaker.
+
+        ("“…,” said his lady. “But it is,” returned she": "she" was read
+        before "his lady" was known to speak.)
+        """
+        named = next((g.speaker for g in guesses if g is not None and g.method == "explicit"), None)
+        if named is None:
+            return
+        unknown = {_SOMEONE, self.described.get(_UNNAMED.get(self.cast.gender(named), ""))}  # of her gender
+        for k, g in enumerate(guesses):
+            if g is not None and g.method == "pronoun" and g.speaker in unknown:
+                guesses[k] = _Guess(named, "pronoun", g.confidence, g.addressee)
+
+    @staticmethod
+    def _answer(quotes: Sequence[Quote], addressee: str | None) -> _Guess | None:
+        """The speaker of a quote answering the one before it in the same turn.
+
+        ("“You believe it, Florence?” he said. “Yes, uncle. …”": a quote
+        addressed to the last speaker is said by the one that speaker addressed.)
+        """
+        prev = quotes[-1] if quotes else None
+        if addressee and prev is not None and prev.speaker == addressee \
+                and prev.addressee not in (None, addressee):
+            return _Guess(prev.addressee, "turn-taking", 0.5)
+        return None
 
     def _attribute_continuation(self, span: QuoteSpan, guess: _Guess | None) -> None:
         """A say-verb beside a later paragraph of a long quote names its speaker too."""
@@ -1279,11 +1478,13 @@ class _TurnContext:
     """
 
     def __init__(self, guesses: Sequence[_Guess | None], said: Sequence[_Guess | None],
-                 find_actors: Callable[[], Sequence[str]]) -> None:
+                 find_actors: Callable[[], Sequence[str]],
+                 subject_before: Callable[[int], str | None]) -> None:
         self.before = _nearest(guesses)  # nearest attributed quote at or before k
         self.after = _nearest(guesses[::-1])[::-1]  # … at or after k
         self.said = _nearest(said)  # nearest "X says" clause in the narration up to quote k
         self._find_actors = find_actors
+        self._subject_before = subject_before
         self._actors: list[str] | None = None
 
     @property
@@ -1294,17 +1495,32 @@ class _TurnContext:
         return self._actors
 
     def speaker(self, k: int, addressee: str | None) -> _Guess | None:
-        """Nearest attributed quote of the turn, else a say-clause, else the acting character."""
+        """Nearest attributed quote of the turn, else a say-clause, else the acting character.
+
+        A sentence of narration just before this quote names its speaker by
+        its subject, if that is a known character ("Tom chuckled. “I did!”"):
+        between quotes that comes first, before the turn's first quote only
+        after any say-clause ("… he answers for her. “No.”").
+        """
+        if k and (beat := self._beat(k, addressee)):
+            return beat
         for other in (self.before[k], self.after[k]):
             if other is not None and other.speaker != addressee:
                 return _Guess(other.speaker, other.method, other.confidence - 0.1, other.addressee)
         clause = self.said[k]
         if clause is not None and clause.speaker != addressee:
             return clause
+        if not k and (beat := self._beat(k, addressee)):
+            return beat
         for name in self.actors:
             if name != addressee:
                 return _Guess(name, "context", 0.65)
         return None
+
+    def _beat(self, k: int, addressee: str | None) -> _Guess | None:
+        """The subject of the sentence just before quote ``k``, unless addressed by it."""
+        subject = self._subject_before(k)
+        return _Guess(subject, "context", 0.6) if subject is not None and subject != addressee else None
 
 
 def _nearest(items: Sequence[_Guess | None]) -> list[_Guess | None]:
@@ -1313,6 +1529,11 @@ def _nearest(items: Sequence[_Guess | None]) -> list[_Guess | None]:
     for item in items:
         out.append(item if item is not None else (out[-1] if out else None))
     return out
+
+
+def _ends_sentence(text: str, end: int) -> bool:
+    """Whether the quote ending at ``end`` (after its closing mark) ends with a full stop."""
+    return text[end - 2:end - 1] == "."
 
 
 def _char_before(text: str, i: int) -> str:
@@ -1365,7 +1586,9 @@ def _name_the_unnamed(quotes: list[Quote], cast: Cast) -> None:
     When a quote next to one by an unnamed speaker addresses someone by
     name ("Good night, Watson."), that name is a vote for who the unnamed
     speaker is; a clear winner of a compatible gender renames them ("the
-    man" is never called Tuppence).
+    man" is never called Tuppence).  A relative described through someone
+    ("her mother") is not renamed (the one she talks to is mostly the
+    one she is the mother of).
     """
     named = set(cast.names.values())
     votes: dict[str, Counter[str]] = {}
@@ -1374,7 +1597,7 @@ def _name_the_unnamed(quotes: list[Quote], cast: Cast) -> None:
             continue
         for other in quotes[max(0, k - 1):k + 2]:
             if other.speaker and other.speaker != quote.speaker and other.speaker not in named \
-                    and other.paragraph != quote.paragraph:
+                    and not other.speaker.startswith(("his ", "her ")):
                 votes.setdefault(other.speaker, Counter())[quote.addressee] += 1
     renames = {}
     for unnamed, tally in votes.items():

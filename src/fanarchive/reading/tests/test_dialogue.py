@@ -595,3 +595,155 @@ def test_name_candidates_are_runs_of_at_most_four_capitalised_words(words):
     assert all(1 <= j - i <= 4 for i, j in runs)
     # a run shorter than four ends where the capitalised words end
     assert all(j - i == 4 or j == len(tokens) or not tokens[j].name_like for i, j in runs)
+
+
+# ---------------------------------------------------------------- conventions of novels
+
+
+def test_an_unresolved_pronoun_is_one_unnamed_person(cast):
+    paragraphs = [
+        "Snow fell on the inn all night.",
+        '"A room," he said, stamping his boots.',
+        'Willow looked up from the ledger. "For how long?"',
+        '"A week," he answered.',
+    ]
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert quotes[0].speaker is not None
+    assert quotes[0].speaker == quotes[2].speaker != quotes[1].speaker
+    assert quotes[1].speaker == "Willow Rosenberg"
+
+
+def test_he_or_she_is_never_a_name_of_unknown_gender():
+    cast = Cast(names={"Ardwick": "Ardwick", "Nell": "Nell"}, genders={"Nell": "f"})
+    paragraphs = ['The coach reached Ardwick at noon. "Out you get," he called.']
+    (quote,) = attribute_paragraphs(paragraphs, cast)
+    assert quote.speaker not in (None, "Ardwick")
+
+
+def test_a_sentence_between_quotes_names_the_next_speaker(cast):
+    text = ('"Is it far?" Willow asked. Spike leaned back against the wall and grinned. '
+            '"Far enough, pet."')
+    assert speakers([text], cast) == ["Willow Rosenberg", "Spike"]
+
+
+def test_a_sentence_after_a_full_stop_leads_into_the_next_quote(cast):
+    text = 'Willow folded her arms. "I told you so." Spike sighed. "Fine, we go."'
+    assert speakers([text], cast) == ["Willow Rosenberg", "Spike"]
+
+
+def test_his_wife_after_a_vocative_is_the_wife_of_the_one_addressed():
+    cast = Cast(names={"Mr. Pell": "Mr. Pell", "Mrs. Pell": "Mrs. Pell", "Mr. Quill": "Mr. Quill"},
+                genders={"Mr. Pell": "m", "Mrs. Pell": "f", "Mr. Quill": "m"})
+    paragraphs = ['Mr. Quill had left.', '"My dear Mr. Pell," said his wife, "the roof leaks."']
+    assert speakers(paragraphs, cast) == ["Mrs. Pell", "Mrs. Pell"]
+
+
+def test_an_unresolved_pronoun_in_a_named_turn_is_the_named_speaker():
+    cast = Cast(names={"Mr. Pell": "Mr. Pell", "Mrs. Pell": "Mrs. Pell"},
+                genders={"Mr. Pell": "m", "Mrs. Pell": "f"})
+    text = '"Have you heard, Mr. Pell?" said his wife. "But it is true," returned she.'
+    assert speakers([text], cast) == ["Mrs. Pell", "Mrs. Pell"]
+
+
+def test_a_quote_addressing_the_last_speaker_is_the_answer_of_the_one_he_addressed(cast):
+    text = 'Giles looked up. "Are you well, Willow?" he asked. "Yes, Giles. Quite well."'
+    assert speakers([text], cast) == ["Rupert Giles", "Willow Rosenberg"]
+
+
+def test_a_relative_described_through_someone_is_not_renamed_after_them():
+    cast = Cast(names={"Kit": "Kit", "Mr. Hobb": "Mr. Hobb"}, genders={"Kit": "f", "Mr. Hobb": "m"})
+    paragraphs = [
+        "Kit came down to breakfast.",
+        '"Your tea is cold, Kit," said Mr. Hobb.',
+        '"Then make more," said her mother.',
+    ]
+    assert speakers(paragraphs, cast)[-1] == "her mother"
+
+
+def test_a_common_word_that_speaks_twice_is_a_name():
+    paragraphs = [
+        "Lord Ashby filled his pipe. It was a good evening, and good wine stood on the table.",
+        "'Three years,' said Good. 'Why?'",
+        "'Because,' said Lord Ashby. 'I am bored.' 'So am I,' said Good, good-humoured as ever.",
+    ]
+    cast = Cast.from_text(paragraphs)
+    assert cast.canonical("Good") == "Good"
+    assert speakers(paragraphs, cast)[:2] == ["Good", "Good"]
+
+
+def test_a_passive_say_verb_names_no_described_speaker(cast):
+    text = '"Can you come?" This was said with gravity. Spike frowned.'
+    assert speakers(["Spike waited.", text], cast) == ["Spike"]
+
+
+def test_a_hyphenated_description_is_one_speaker(cast):
+    quotes = attribute_paragraphs(['"A hundred," said the saloon-keeper.'], cast)
+    assert quotes[0].speaker == "the saloon-keeper"
+
+
+def test_the_title_in_narration_is_its_one_holder():
+    cast = Cast(names={"Dr. Vane": "Dr. Vane", "Mr. Brock": "Mr. Brock"},
+                genders={"Dr. Vane": "m", "Mr. Brock": "m"})
+    paragraphs = [
+        '"Good evening, Mr. Brock," said Dr. Vane.',
+        "Mr. Brock sat down. The doctor came back and took his bag.",
+        '"All ready," he announced.',
+    ]
+    assert speakers(paragraphs, cast)[-1] == "Dr. Vane"
+
+
+def test_aliases_chain_to_one_person():
+    paragraphs = [
+        "Then Oswin Hale knocked. Oswin Hale waited, and Oswin Hale knocked again.",
+        "Hale sighed. Hale was patient; Hale had to be.",
+        "At last Mr. Oswin Hale went home, and later Mr. Oswin Hale slept.",
+    ]
+    cast = Cast.from_text(paragraphs)
+    assert cast.canonical("Hale") == cast.canonical("Oswin Hale") == cast.canonical("Mr. Oswin Hale")
+
+
+@pytest.mark.parametrize("text", [
+    '"You are wrong," advised Willow.',
+    '"Not at all," put in Willow.',
+    '"Tea?" hinted Willow.',
+])
+def test_more_ways_of_saying(cast, text):
+    quotes = attribute_paragraphs(["Spike waited.", text], cast)
+    assert [(q.speaker, q.method) for q in quotes] == [("Willow Rosenberg", "explicit")]
+
+
+def test_an_adjective_before_an_inverted_name(cast):
+    paragraphs = ['"Go," said Spike.', '"It isn\'t fair," added little Willow, with a sniff.']
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert [(q.speaker, q.method) for q in quotes] == [("Spike", "explicit"), ("Willow Rosenberg", "explicit")]
+
+
+def test_a_described_subject_after_an_opening_phrase(cast):
+    paragraphs = [
+        "Willow slept in the crate.",
+        'Concerning that night, a tall man sat down. He was tired. "Fifty is all I got," he grumbled.',
+    ]
+    assert speakers(paragraphs, cast)[-1] == "the tall man"
+
+
+def test_was_the_reply_is_the_other_party(cast):
+    paragraphs = ['"Sold him?" said Giles.', '"Yes," said Spike.', '"For how much?" Giles asked. "A hundred," was the reply.']
+    assert speakers(paragraphs, cast) == ["Rupert Giles", "Spike", "Rupert Giles", "Spike"]
+
+
+def test_a_few_words_quoted_inside_a_quote_do_not_end_it():
+    text = "“I pictured old ladies who read nothing but the “Gazette,” and snuff the candles,” she said."
+    assert quotes_of([text]) == ["I pictured old ladies who read nothing but the “Gazette,” and snuff the candles,"]
+    # an opening mark with no outer closing mark after it still ends an unclosed quote
+    assert quotes_of(["“Wait. “Go,” she said."]) == ["Wait.", "Go,"]
+
+
+def test_an_endearment_after_a_name_keeps_it_a_vocative(cast):
+    (quote,) = attribute_paragraphs(['"Spike dear, you are late," said Buffy.'], cast)
+    assert (quote.speaker, quote.addressee) == ("Buffy Summers", "Spike")
+
+
+def test_an_unnamed_speaker_takes_the_name_called_in_the_same_paragraph(cast):
+    named = Cast(names={**cast.names, "Joyce": "Joyce Summers"}, genders={**cast.genders, "Joyce Summers": "f"})
+    text = '"You took your time," said the visitor. "Sorry, Joyce," Willow said.'
+    assert speakers([text], named) == ["Joyce Summers", "Willow Rosenberg"]
