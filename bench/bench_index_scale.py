@@ -17,16 +17,26 @@ with the corpus; bench_filters.py measures it on stored works (1M).
 Prints the build time, the index's size (bitmaps, sort columns, file) and
 peak RSS, the time to save and load the index file, and p50/p99 per query.
 
-Usage: .venv/bin/python bench/bench_index_scale.py --works 15000000 [--repeat 200]
+``--reuse`` loads the index file an earlier run saved instead of drawing the
+works again (the sort columns are re-derived from their stored values, as a
+build would make them, so a file from before a column change still measures
+the current code).
+
+Usage: .venv/bin/python bench/bench_index_scale.py --works 15000000 [--repeat 200] [--reuse]
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench_filters import mega_tag_links, the_mix
 from scale_common import Timing, max_rss_mb, ms, setup
+
+if TYPE_CHECKING:
+    from fanarchive.search.index import FilterIndex
 
 
 def drawn_rows(universe, works: int, links: dict[int, list[int]]):
@@ -65,30 +75,22 @@ def popular_in(index):
     return popular
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--works", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=200, help="timed calls per query")
-    args = parser.parse_args()
-
-    setup("sqlite", f"index-{args.works}")
+def draw_and_build(works: int, path: Path) -> FilterIndex:
+    """Create the tag universe, draw ``works`` works into a new index, save it; the loaded index."""
     from tqdm import tqdm
 
     from fanarchive.search.index import FilterIndex
-    from fanarchive.search.live import index_path
-    from fanarchive.search.resolve import resolve
     from fanarchive.works import synthetic
 
-    print(f"== bench_index_scale: {args.works:,} synthetic works, index only (no works table) ==")
     started = time.perf_counter()
-    universe = synthetic.build_universe(args.works)
-    mega = mega_tag_links(range(1, args.works + 1))
+    universe = synthetic.build_universe(works)
+    mega = mega_tag_links(range(1, works + 1))
     print(f"tag universe: {time.perf_counter() - started:.1f}s")
 
     rss_before = max_rss_mb()
     started = time.perf_counter()
     uses: dict[int, list[int]] = {}
-    rows = tqdm(drawn_rows(universe, args.works, uses), total=args.works, desc="works", unit="work", mininterval=10)
+    rows = tqdm(drawn_rows(universe, works, uses), total=works, desc="works", unit="work", mininterval=10)
 
     def links():
         """Read once the rows are all drawn: every use collected, then the mega tag's."""
@@ -98,7 +100,7 @@ def main() -> int:
         for work_id, tag_id in mega:
             yield tag_id, work_id
 
-    index = FilterIndex.assemble(rows, links(), block_size=max(1024, args.works // 256))
+    index = FilterIndex.assemble(rows, links(), block_size=max(1024, works // 256))
     build_seconds = time.perf_counter() - started
     del uses
     stats = index.stats()
@@ -107,7 +109,6 @@ def main() -> int:
         f"bitmaps {stats['bitmap_bytes'] / 1e6:.0f} MB, sort columns {stats['column_bytes'] / 1e6:.0f} MB, "
         f"peak RSS {rss_before:.0f} -> {max_rss_mb():.0f} MB (includes the drawing's buffers)"
     )
-    path = index_path()
     started = time.perf_counter()
     index.save(path)
     save_seconds = time.perf_counter() - started
@@ -117,6 +118,45 @@ def main() -> int:
     print(
         f"file: {path.stat().st_size / 1e6:.0f} MB, save {save_seconds:.1f}s, load {time.perf_counter() - started:.1f}s"
     )
+    return index
+
+
+def load_again(path: Path) -> FilterIndex:
+    """The index an earlier run saved, its sort columns re-derived from their values."""
+    from fanarchive.search.columns import SortedColumn
+    from fanarchive.search.index import FilterIndex
+
+    started = time.perf_counter()
+    index = FilterIndex.load(path)
+    loaded = time.perf_counter() - started
+    for name, column in index.columns.items():
+        index.columns[name] = SortedColumn.from_values(column.values, index.works, column.block_size)
+    stats = index.stats()
+    print(
+        f"reused {path} ({path.stat().st_size / 1e6:.0f} MB, loaded in {loaded:.1f}s): {stats['tags']:,} tags, "
+        f"{stats['links']:,} links, bitmaps {stats['bitmap_bytes'] / 1e6:.0f} MB, "
+        f"sort columns {stats['column_bytes'] / 1e6:.0f} MB, peak RSS {max_rss_mb():.0f} MB"
+    )
+    return index
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--works", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=200, help="timed calls per query")
+    parser.add_argument("--reuse", action="store_true", help="load the index saved by an earlier run")
+    args = parser.parse_args()
+
+    setup("sqlite", f"index-{args.works}")
+    from fanarchive.search.live import index_path
+    from fanarchive.search.resolve import resolve
+
+    print(f"== bench_index_scale: {args.works:,} synthetic works, index only (no works table) ==")
+    path = index_path()
+    if args.reuse and path.exists():
+        index = load_again(path)
+    else:
+        index = draw_and_build(args.works, path)
 
     def index_ids(criteria) -> tuple[int, list[int]]:
         """What the index does for one listing: resolve, intersect, count, page."""

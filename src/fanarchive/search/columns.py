@@ -39,6 +39,10 @@ class SortedColumn:
         self.values = array("q")
         self.bounds: list[int] = [0]
         self.blocks: list[BitMap] = [BitMap()]
+        #: Per block: True when every work in it is known to have the value ``bounds[j]``.
+        #: Such a block is in id order already, so a page inside it needs no sort
+        #: (many works share a value: the newest date, zero kudos).
+        self.flat: list[bool] = [False]
 
     # --- building and updating ----------------------------------------------
 
@@ -66,7 +70,7 @@ class SortedColumn:
         order = sorted(ids, key=values.__getitem__)  # ids ascend, sort is stable: ties stay by id
         if not order:
             return column
-        column.bounds, column.blocks = [], []
+        column.bounds, column.blocks, column.flat = [], [], []
         start = 0
         while start < len(order):
             end = min(start + block_size, len(order))
@@ -75,6 +79,7 @@ class SortedColumn:
                 end += 1
             column.bounds.append(values[order[start]])
             column.blocks.append(BitMap(order[start:end]))
+            column.flat.append(values[order[start]] == values[order[end - 1]])
             start = end
         return column
 
@@ -95,8 +100,11 @@ class SortedColumn:
         self.values[work_id] = value
         if value < self.bounds[0]:
             self.bounds[0] = value
+            self.flat[0] = False
         j = self._block_of(value)
         self.blocks[j].add(work_id)
+        if value != self.bounds[j]:
+            self.flat[j] = False
         if len(self.blocks[j]) > 2 * self.block_size:
             self._split(j)
 
@@ -119,6 +127,8 @@ class SortedColumn:
         block.difference_update(upper)
         self.bounds.insert(j + 1, median)
         self.blocks.insert(j + 1, upper)
+        self.flat[j] = False
+        self.flat.insert(j + 1, False)
 
     # --- queries ----------------------------------------------------------------
 
@@ -172,8 +182,16 @@ class SortedColumn:
             if count <= skip:
                 skip -= count
                 continue
-            part = self._ordered(block & result, descending)
-            found.extend(part[skip : skip + limit - len(found)])
+            wanted = limit - len(found)
+            if self.flat[j]:  # one value: (value, id) order is id order; take the ranks wanted
+                inside = block & result
+                if descending:
+                    part = list(inside[max(0, count - skip - wanted) : count - skip])[::-1]
+                else:
+                    part = list(inside[skip : skip + wanted])
+                found.extend(part)
+            else:
+                found.extend(self._ordered(block & result, descending)[skip : skip + wanted])
             skip = 0
             if len(found) >= limit:
                 break
@@ -187,6 +205,7 @@ class SortedColumn:
             "values": self.values.tobytes(),
             "bounds": array("q", self.bounds).tobytes(),
             "blocks": [block.serialize() for block in self.blocks],
+            "flat": bytes(self.flat),
         }
 
     @classmethod
@@ -196,4 +215,5 @@ class SortedColumn:
         column.values.frombytes(data["values"])
         column.bounds = list(array("q", data["bounds"]))
         column.blocks = [BitMap.deserialize(raw) for raw in data["blocks"]]
+        column.flat = [bool(b) for b in data.get("flat", bytes(len(column.blocks)))]  # older files: unknown
         return column

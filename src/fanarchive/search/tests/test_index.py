@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fanarchive.search import index as index_module
 from fanarchive.search import orm
 from fanarchive.search.check import SIGNED_IN, difference, random_criteria
 from fanarchive.search.filters import FilterCriteria
@@ -122,6 +123,21 @@ def test_removed_tag_edited_and_deleted_works_follow(corpus, live_index):
     top = find_works(FilterCriteria(sort="kudos", language="de", complete=True), SIGNED_IN).works
     assert [work.pk for work in top] == ([second.pk] if second.posted else [])
     assert_same_as_orm(corpus, seed=2)
+
+
+def test_kept_unions_follow_links_added_and_removed(corpus, live_index, monkeypatch):
+    monkeypatch.setattr(index_module, "KEEP_UNIONS_OF", 2)  # keep the Stargate scope's union (4 tags)
+    franchise = FilterCriteria(fandoms=["Stargate Franchise"], sort="kudos")
+    before = find_works(franchise, SIGNED_IN).total
+    assert live_index.index._unions  # the union is kept now
+    outsider = Work.objects.exclude(tags__name__in=FANDOMS + ["SGA", "Stargate Franchise"]).filter(posted=True).first()
+    WorkTag.objects.create(work=outsider, tag=Tag.objects.get(name="SGA"))
+    assert find_works(franchise, SIGNED_IN).total == before + 1
+    insider = Work.objects.filter(tags__name="Stargate SG-1", posted=True).exclude(tags__name="SGA").first()
+    WorkTag.objects.filter(work=insider, tag__name="Stargate SG-1").delete()
+    still_in = insider.tags.filter(name__in=["Stargate Atlantis", "Stargate Franchise"]).exists()
+    assert find_works(franchise, SIGNED_IN).total == before + 1 - (not still_in)
+    assert_same_as_orm(corpus, seed=4)
 
 
 def test_wrangling_rescopes_without_rebuild(corpus, live_index):
