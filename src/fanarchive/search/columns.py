@@ -213,7 +213,9 @@ class SortedColumn:
         column = cls(data["block_size"])
         column.values = array("q")
         column.values.frombytes(data["values"])
-        column.bounds = list(array("q", data["bounds"]))
+        bounds = array("q")
+        bounds.frombytes(data["bounds"])
+        column.bounds = list(bounds)
         column.blocks = [BitMap.deserialize(raw) for raw in data["blocks"]]
         column.flat = [bool(b) for b in data.get("flat", bytes(len(column.blocks)))]  # older files: unknown
         return column

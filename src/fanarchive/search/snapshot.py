@@ -2,7 +2,7 @@
 
 Nested dicts and lists of JSON values and ``bytes`` are written with every
 ``bytes`` value moved out of the header into the blob area, so loading is
-one read plus one ``json.loads``; no pickle, so a tampered file cannot run
+one read plus one ``json.loads`` (blobs come back as ``memoryview`` slices); no pickle, so a tampered file cannot run
 code. Files are replaced atomically (write, fsync, rename), so a process
 never loads a half-written index.
 """
@@ -40,7 +40,7 @@ def _join(value: Any, data: memoryview) -> Any:
     if isinstance(value, dict):
         if _BLOB in value:
             start, length = value[_BLOB]
-            return bytes(data[start : start + length])
+            return data[start : start + length]
         return {key: _join(item, data) for key, item in value.items()}
     if isinstance(value, list):
         return [_join(item, data) for item in value]
@@ -62,7 +62,13 @@ def write(path: Path, tree: dict) -> None:
 
 
 def read(path: Path) -> dict:
-    """The tree stored in ``path`` (raises SnapshotError if it is not an index file)."""
+    """The tree stored in ``path`` (raises SnapshotError if it is not an index file).
+
+    Blobs come back as memoryviews into the one buffer read, not as copies:
+    the caller builds its own structures from them and drops the tree, so a
+    15M-work index (1.8 GB) loads with one copy of the file in memory
+    instead of two, and its memory goes back to the system afterwards.
+    """
     raw = Path(path).read_bytes()
     if not raw.startswith(MAGIC):
         raise SnapshotError(f"{path} is not a fanarchive filter index.")
