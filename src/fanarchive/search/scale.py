@@ -75,14 +75,7 @@ def _by_relevance(relevance: dict[int, float]) -> Ranking:
 
 
 def _text_matches(text: fulltext.TextQuery, by_relevance: bool) -> tuple[BitMap, Ranking | None]:
-    """The works matching ``text`` and, ordered by relevance, how to rank a page of them.
-
-    When the text index can rank by itself, only the page's top is ranked
-    (:func:`fulltext.ranked_page`); otherwise every match is scored first.
-    """
-    if fulltext.ranks_in_index(text):
-        ranking = (lambda ids, offset: fulltext.ranked_page(text, ids, offset, PER_PAGE)) if by_relevance else None
-        return BitMap(fulltext.matching_ids(text)), ranking
+    """The works matching ``text`` and, ordered by relevance, how to rank a page of them."""
     relevance = fulltext.scores(text, ranked=by_relevance)
     return BitMap(relevance), _by_relevance(relevance) if by_relevance else None
 

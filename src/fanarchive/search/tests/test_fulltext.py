@@ -12,7 +12,8 @@ from fanarchive.search.check import SIGNED_IN
 from fanarchive.search.filters import FilterCriteria
 from fanarchive.search.index import FilterIndex
 from fanarchive.search.scale import find_works
-from fanarchive.works.models import Chapter
+from fanarchive.search.sql import rebuild_sqlite_text_index
+from fanarchive.works.models import Chapter, Work
 from fanarchive.works.tests.factories import create_work
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,14 @@ def test_snippets_are_escaped_and_highlighted(library):
     assert "&lt;script" in snippet and "<script" not in snippet
 
 
+def test_each_result_gets_a_snippet_from_its_own_matching_chapter(library):
+    page = find_works(FilterCriteria(q="storm"), AnonymousUser())
+    snippets = {work.title: str(work.search_snippet) for work in page.works}
+    assert "rolled" in snippets["Lighthouse"] and "stairs" not in snippets["Lighthouse"]  # chapter 2 matches
+    assert "ended" in snippets["Storms"]
+    assert "sea" in snippets["Keeper"]
+
+
 def test_chapter_edits_and_deletes_reach_the_text_index(library):
     chapter = Chapter.objects.get(work=library["storms"])
     chapter.body = "<p>Calm seas only.</p>"
@@ -153,24 +162,58 @@ def _pages(q: str, **criteria) -> list[tuple[int, list[int]]]:
     return results
 
 
-@pytest.mark.parametrize("q", ["lantern", "lant*", '"the lantern"'])
+@pytest.mark.parametrize("q", ["lantern", "lant*", '"the lantern"', "lantern water"])
 @pytest.mark.parametrize("filters", [{}, {"tags": ["Stargate Atlantis"]}])
-def test_index_ranked_pages_match_scoring_every_match(ranked_library, monkeypatch, q, filters):
-    """FTS5's own ranking (walked in small batches, or a small set scored) gives the pages and totals of scoring all."""
+def test_ranked_pages_are_the_best_visible_matches_in_order(ranked_library, q, filters):
+    """Pages hold the visible, filtered matches by relevance (best chapter's score), ties newest first."""
+    relevance = fulltext.scores(fulltext.parse(q))
+    assert len(set(relevance.values())) < len(relevance) / 2  # the corpus really has ties
+    allowed = Work.objects.filter(pk__in=relevance, restricted=False)
+    if filters:
+        allowed = allowed.filter(work_tags__tag__name__in=filters["tags"])
+    best = sorted(allowed.values_list("pk", flat=True), key=lambda pk: (-relevance[pk], -pk))
+    pages = _pages(q, **filters)
+    assert {total for total, _ in pages} == {len(best)} and len(best) > 20  # more than one page
+    assert [pk for _, ids in pages for pk in ids] == best[:80]
+
+
+def test_a_work_scores_its_best_chapter(ranked_library):
+    """Relevance comes from the work's best chapter, not the first or last one indexed."""
+    one = create_work("One chapter", chapters=[_BODIES[1]])
+    three = create_work("Three chapters", chapters=[_BODIES[0], _BODIES[1], _BODIES[2]])
+    relevance = fulltext.scores(fulltext.parse("lantern"))
+    assert relevance[three.pk] == pytest.approx(relevance[one.pk])
+
+
+def test_relevance_is_the_sum_of_each_terms_best_chapter(ranked_library):
+    """However the terms are ordered and narrowed internally, each adds its best chapter's score."""
+    both = fulltext.scores(fulltext.parse("lantern water"))  # "water" is rarer, so it is scored first
+    water, lantern = (fulltext.scores(fulltext.parse(q)) for q in ["water", "lantern"])
+    assert both and both == pytest.approx({pk: water[pk] + lantern[pk] for pk in water.keys() & lantern.keys()})
+
+
+def test_moving_or_reposting_chapters_reaches_the_text_index(library):
+    chapter = Chapter.objects.get(work=library["storms"])
+    chapter.work = library["keeper"]
+    chapter.position = 2
+    chapter.save()
+    assert found("ended") == ["Keeper"]
+    Chapter.objects.filter(pk=chapter.pk).update(posted=False)
+    assert found("ended") == []
+    Chapter.objects.filter(pk=chapter.pk).update(posted=True)
+    assert found("ended") == ["Keeper"]
+    Chapter.objects.filter(work=library["lighthouse"], position=2).delete()
+    assert found("rolled") == []
+    assert found("stairs") == ["Lighthouse"]  # its other chapter stays found
+
+
+def test_rebuilding_the_sqlite_text_index_finds_the_same(library):
     from django.db import connection
 
     if connection.vendor != "sqlite":
-        pytest.skip("the text index ranks by itself on SQLite only")
-    text = fulltext.parse(q)
-    assert fulltext.ranks_in_index(text)
-    relevance = fulltext.scores(text)
-    assert len(set(relevance.values())) < len(relevance) / 2  # the corpus really has ties
-    with monkeypatch.context() as patched:
-        patched.setattr(fulltext, "ranks_in_index", lambda query: False)
-        general = _pages(q, **filters)
-    assert general[0][0] > 20 and general[0][1]  # more than one page
-    monkeypatch.setattr(fulltext, "_BATCH", 3)
-    monkeypatch.setattr(fulltext, "SMALL_SET", 0)
-    assert _pages(q, **filters) == general  # walking FTS5's ranked chapters
-    monkeypatch.setattr(fulltext, "SMALL_SET", 10_000)
-    assert _pages(q, **filters) == general  # scoring the allowed works directly
+        pytest.skip("SQLite's FTS5 index only")
+    Chapter.objects.filter(work=library["lighthouse"], position=1).update(posted=False)
+    before = {q: found(q) for q in ["storm", "keeper", '"storm keeper"', "sto*", "stairs"]}
+    rebuild_sqlite_text_index(connection)
+    assert {q: found(q) for q in before} == before
+    assert before["stairs"] == []  # unposted chapters stay out
