@@ -168,8 +168,11 @@ class FilterIndex:
                     size = max(row.id + 1, len(column_values) + len(column_values) // 4)
                     column_values.frombytes(bytes(8 * (size - len(column_values))))
                 column_values[row.id] = value
+        room = index.works.max() + 1 if index.works else 0
         for column in SORT_COLUMNS.values():
-            index.columns[column] = SortedColumn.from_values(values.pop(column), index.works, block_size)
+            column_values = values.pop(column)
+            del column_values[room:]  # the growth slack: later writes grow it again as needed
+            index.columns[column] = SortedColumn.from_values(column_values, index.works, block_size)
 
         tags = index.tags
         for tag_id, work_id in links:
