@@ -23,13 +23,14 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from collections.abc import Sequence
 
 from scale_common import Timing, analyze, drop_pg_database, generate, max_rss_mb, ms, setup
 
 MEGA = "Bench Meta Tag"
 
 
-def mega_tag_links(work_ids: range) -> list[tuple[int, int]]:
+def mega_tag_links(work_ids: Sequence[int]) -> list[tuple[int, int]]:
     """Create a canonical tag with 50 synonyms and 200 sub-tags; return ``(work_id, tag_id)`` uses for them.
 
     Each of the 251 tags goes on a share of ``work_ids``; nothing is returned
@@ -63,8 +64,8 @@ def add_mega_tag() -> None:
     """The tag with 50 synonyms and 200 sub-tags, used on stored works."""
     from fanarchive.works.models import Work, WorkTag
 
-    low, high = Work.objects.order_by("pk").values_list("pk", flat=True)[0], Work.objects.latest("pk").pk
-    links = [WorkTag(work_id=work_id, tag_id=tag_id) for work_id, tag_id in mega_tag_links(range(low, high + 1))]
+    work_ids = list(Work.objects.order_by("pk").values_list("pk", flat=True))  # ids may have gaps
+    links = [WorkTag(work_id=work_id, tag_id=tag_id) for work_id, tag_id in mega_tag_links(work_ids)]
     WorkTag.objects.bulk_create(links, batch_size=5000, ignore_conflicts=True)
 
 
