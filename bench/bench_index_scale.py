@@ -43,19 +43,15 @@ def drawn_rows(universe, works: int, links: dict[int, list[int]]):
     """WorkRows of synthetic works 1..``works``; their tag uses are collected into ``links``."""
     from array import array
 
-    from fanarchive.search.index import DATE_COLUMNS, SORT_COLUMNS, WorkRow, micros
+    from fanarchive.search.index import WORK_FIELDS, WorkRow
     from fanarchive.works import synthetic
 
     prefix = f"{synthetic.KEY_PREFIX}:1:"
     for work_id, (fields, tag_ids, _, _) in enumerate(synthetic.drawn_works(universe, 1, range(works), prefix), 1):
-        work = dict(zip(synthetic.WORK_FIELDS, fields))
-        sort_values = {
-            column: micros(work[column]) if column in DATE_COLUMNS else work[column]
-            for column in SORT_COLUMNS.values()
-        }
+        work = {**dict(zip(synthetic.WORK_FIELDS, fields)), "id": work_id, "posted": True}
         for tag_id in tag_ids:
             links.setdefault(tag_id, array("I")).append(work_id)
-        yield WorkRow(work_id, True, work["restricted"], work["complete"], work["language"], sort_values)
+        yield WorkRow.from_values([work[name] for name in WORK_FIELDS])  # as the database would give them
 
 
 def popular_in(index):
