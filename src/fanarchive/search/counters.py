@@ -36,7 +36,7 @@ from fanarchive.works.models import Work
 #: Counter name -> Work column.
 COUNTERS = {"hits": "hits", "kudos": "kudos_count"}
 PREFIX = os.environ.get("CACHE_PREFIX", "fanarchive") + ":counters"
-#: Without Redis, seconds hits wait in the process before they are written.
+#: Seconds hits wait in the process before they go out in one batch (to Redis, or to the database).
 LOCAL_FLUSH_SECONDS = float(os.environ.get("FANARCHIVE_HIT_FLUSH_SECONDS", "1"))
 
 _local_lock = threading.Lock()
