@@ -54,3 +54,15 @@ def test_paragraphs_naming_equal_a_search_of_each_paragraph(seed: int) -> None:
     for text, lexicon in random_cases(seed):
         expected = {i for i, paragraph in enumerate(text.joined) if lexicon.search(paragraph)}
         assert text.paragraphs_naming(lexicon) == expected, text.paragraphs
+
+
+def test_a_name_cut_by_a_sentence_break_still_names_the_paragraph() -> None:
+    text = _Text([["He saw Mr.", "Holmes left."]], [], 100)
+    lexicon = _lexicon("Mr. Holmes", ignore_case=False)
+    assert text.hits(lexicon).count == 0  # no single sentence holds it
+    assert text.paragraphs_naming(lexicon) == {0}
+
+
+def test_a_long_s_counts_as_an_s() -> None:
+    text = _Text([["They had ſex."]], [], 100)
+    assert text.hits(_lexicon("sex")).count == 1
