@@ -122,6 +122,9 @@ _NOUN_GENDER = {
     **{w: "f" for w in "woman girl lady mother sister daughter wife aunt queen maid "
        "widow mistress princess duchess niece grandmother landlady".split()},
 }
+_GROUPS = {"men", "women", "children", "people", "folk", "crowd", "company", "party"}
+_PARENTS_AND_SPOUSES = {"mother", "father", "wife", "husband"}
+_MARRIED_TITLES = {"mr", "mrs", "lady", "sir", "lord", "madame", "monsieur", "mme"}
 _FAMILY_ROLES = {"mother", "father", "wife", "husband", "aunt", "uncle", "son", "daughter",
                  "sister", "brother", "grandmother", "grandfather", "mistress", "master"}
 _NP_STOP = {"to", "in", "at", "with", "and", "as", "who", "from", "of", "on", "into",
@@ -220,6 +223,21 @@ class _Token:
         self.kind = ("end" if text in _SENTENCE_END else "det" if low in _DETERMINERS
                      else "I" if text == "I" else "pron" if low in _GENDER_PRONOUNS
                      else "say" if self.speech_verb else "")
+
+
+def _description_end(toks: Sequence[_Token], i: int) -> int:
+    """End of a description opened by the determiner at ``i`` ("the old man", "the saloon-keeper").
+
+    At most three words; ``i + 1`` when no word follows that can describe.
+    """
+    j = i + 1
+    while j < len(toks) and j - i <= 3 and _description_word(toks[j]):
+        j += 1
+        if j + 1 < len(toks) and toks[j].text == "-" and _description_word(toks[j + 1]):
+            j += 2  # "the saloon-keeper"
+    while j > i + 2 and toks[j - 1].low.endswith("ed"):
+        j -= 1  # "my mother whinnied": the verb is not part of her
+    return j
 
 
 def _description_word(tok: _Token) -> bool:
@@ -866,6 +884,7 @@ class _Chunk:
     names: dict[int, int]  # first token index of a name → its end index
     ends: tuple[int, int] = (-2, -2)  # the last two sentence ends (token indexes, -2: none)
     last_say: int = -1  # index of the last say-verb (-1: none)
+    marks: dict[int, int] = field(default_factory=dict)  # determiner index → mentions made before it
 
 
 _UNNAMED = {"m": "man", "f": "woman"}  # description of an unknown "he" / "she"
@@ -950,6 +969,7 @@ class _Attributor:
         names = {i: j for i, j, _ in found}
         canon = {i: c for i, _, c in found}
         refs: dict[int, str] = {}
+        marks: dict[int, int] = {}
         last_end = -2  # index of the last sentence end (-2: the first token is at position 1)
         prev_end = last_say = -2
         for i, tok in enumerate(tokens):
@@ -964,7 +984,10 @@ class _Attributor:
                 if i not in canon:
                     continue
             sentence_pos = i - last_end - 1
-            epithet = self._epithet(tokens, i) if kind == "det" else None
+            epithet = None
+            if kind == "det":
+                marks[i] = self.total_mentions
+                epithet = self._epithet(tokens, i)
             if i in canon:
                 refs[i] = canon[i]
                 self._mention(canon[i])
@@ -985,6 +1008,14 @@ class _Attributor:
                 names[i] = end
                 self._mention(ref)
                 self.subjects[self.cast.gender(ref)] = (ref, self.total_mentions)
+            elif i <= 3 and tok.low in ("the", "a", "an") and i + 1 not in canon \
+                    and (end := self._speaking_description_end(tokens, i)):
+                # "“…,” laughed the saloon-keeper. “…,” he added": the speaker
+                # named right after a quote is met before the pronoun after it
+                ref = refs[i] = self.description(tokens[i:end], None)
+                names[i] = end
+                self._mention(ref)
+                self.subjects[self.cast.gender(ref)] = (ref, self.total_mentions)
             elif kind == "I" and not (i and tokens[i - 1].low in _HEADING_WORDS):  # not "Chapter I"
                 refs[i] = self.cast.narrator
             elif tok.low in _GENDER_PRONOUNS:
@@ -995,7 +1026,7 @@ class _Attributor:
                     refs[i] = ref
                     if tok.low in _SUBJECT_PRONOUNS:
                         self._mention(ref)
-        return _Chunk(tokens, refs, names, (prev_end, last_end), last_say)
+        return _Chunk(tokens, refs, names, (prev_end, last_end), last_say, marks)
 
     def _unnamed(self, gender: str) -> str:
         """The person a "he" or "she" means when no one of that gender is known yet.
@@ -1021,6 +1052,25 @@ class _Attributor:
                 return j + 1
             if tok.capitalised or not _description_word(tok):
                 return None
+        return None
+
+    @staticmethod
+    def _speaking_description_end(tokens: Sequence[_Token], i: int) -> int | None:
+        """End of a description at ``i`` that is the subject of a say-verb ("laughed the saloon-keeper"), else None.
+
+        The verb comes just before it, or just after it (at most one word between).
+        """
+        end = _description_end(tokens, i)
+        last = tokens[end - 1].low
+        if end == i + 1 or last in _GROUPS or last.endswith("s") and not last.endswith("ss"):
+            return None  # "the women", "the bolder spirits": no "he" or "she"
+        if i > 0 and tokens[i - 1].speech_verb:
+            return end
+        for k in range(end, min(end + 2, len(tokens))):
+            if tokens[k].speech_verb:  # "the saloon-keeper demanded", not "the women began to weep"
+                return end if not (k + 1 < len(tokens) and tokens[k + 1].low == "to") else None
+            if not tokens[k].text.islower():
+                break
         return None
 
     def _epithet(self, tokens: Sequence[_Token], i: int) -> tuple[str, int] | None:
@@ -1055,22 +1105,16 @@ class _Attributor:
             return ref or _SOMEONE, "pronoun", i + 1
         family_word = i + 1 < len(toks) and toks[i + 1].low in _NOUN_GENDER
         if tok.low in _DETERMINERS and (tok.low not in ("his", "her") or family_word):
-            j = i + 1
-            while j < len(toks) and j - i <= 3 and _description_word(toks[j]):
-                j += 1
-                if j + 1 < len(toks) and toks[j].text == "-" and _description_word(toks[j + 1]):
-                    j += 2  # "the saloon-keeper"
-            while j > i + 2 and toks[j - 1].low.endswith("ed"):
-                j -= 1  # "my mother whinnied": the verb is not part of her
+            j = _description_end(toks, i)
             if j == i + 1:
                 return None
             known = self.cast.find_names(toks[i + 1:j])
             if known:
                 return known[0][2], "explicit", j
-            return self.description(toks[i:j], ch.refs.get(i)), "explicit", j
+            return self.description(toks[i:j], ch.refs.get(i), ch.marks.get(i)), "explicit", j
         return None
 
-    def description(self, phrase: Sequence[_Token], possessor: str | None) -> str:
+    def description(self, phrase: Sequence[_Token], possessor: str | None, mark: int | None = None) -> str:
         """Who a descriptive speaker ("the old man", "her mother") is.
 
         A description seen before names the same person.  A title held by
@@ -1078,8 +1122,12 @@ class _Attributor:
         John", "the doctor" → "Dr. Archie").  Family words
         after "his"/"her" go to the one character of that gender sharing
         the possessor's surname ("his wife" of Mr. Bennet → Mrs. Bennet).
-        Another gendered one ("the girl") is taken for the most recently
-        mentioned known character of that gender.  Otherwise the
+        Other parents and spouses ("her mother") go to the one married
+        character of that gender in sight.  Another gendered one ("the
+        girl") is taken for the most recently mentioned known character of
+        that gender.  Only mentions made before the phrase count (``mark``
+        of them; all when None), not names its paragraph brings up later.
+        Otherwise the
         description becomes a character of its own, named as written.
         """
         key = " ".join(t.low for t in phrase[1:])
@@ -1089,17 +1137,22 @@ class _Attributor:
         holders = self.title_holders.get(key, ())
         if len(holders) == 1:  # "his uncle" is Uncle John, "the doctor" Dr. Archie
             return next(iter(holders))
+        # the last 15 mentions made before the phrase, newest first
+        later = self.total_mentions - mark if mark is not None else 0
+        recent = list(self.recent)
+        in_sight = recent[max(0, len(recent) - later - 15):len(recent) - later][::-1]
         if phrase[0].low in ("his", "her"):
             # "“My dear Mr. Bennet,” said his lady": "his" is the one addressed
             addressed = self.vocative(self.quote_before.text) if self.quote_before else None
-            relative = self._relative(addressed, gender) or self._relative(possessor, gender)
+            relative = self._relative(addressed, gender) or self._relative(possessor, gender) \
+                or self._parent_in_sight(phrase[-1].low, gender, in_sight)
             if relative:
                 return relative
         elif gender and phrase[0].low not in ("my", "your", "our", "their", "a", "an"):
             # "the girl" may be a named girl, but not the one who just spoke
             # ("my father" is no one met so far, "a woman" someone new)
             talking = set(self.speakers[-1:])
-            for name in list(self.recent)[-15:][::-1]:
+            for name in in_sight:
                 if name in self.cast_people and self.cast.gender(name) == gender \
                         and name not in talking:
                     if phrase[-1].low in _FAMILY_ROLES:  # "the mother" stays who she was
@@ -1115,6 +1168,20 @@ class _Attributor:
         """Remember that the description ``key`` ("old man") names ``name``."""
         self.described[key] = name
         self.description_starts.add(key.split()[0])
+
+    def _parent_in_sight(self, role: str, gender: str, in_sight: Sequence[str]) -> str | None:
+        """For "her mother", "his wife": the one married character of ``gender`` among ``in_sight``.
+
+        ("Mrs. Bennet" is the "her mother" of a daughter the cast knows
+        only by her first name.)  Only parents and spouses, and only when
+        exactly one "Mrs."/"Mr." (or "Lady", "Sir" …) of that gender was
+        mentioned lately.
+        """
+        if role not in _PARENTS_AND_SPOUSES or not gender:
+            return None
+        found = {name for name in in_sight if name in self.cast_people
+                 and name.split()[0].lower().rstrip(".") in _MARRIED_TITLES and self.cast.gender(name) == gender}
+        return found.pop() if len(found) == 1 else None
 
     def _relative(self, possessor: str | None, gender: str) -> str | None:
         """The only cast member of ``gender`` sharing the possessor's surname."""
@@ -1293,7 +1360,8 @@ class _Attributor:
         A name opening the quote and ending its sentence ("Bingley.") or
         followed by "sir" ("Pip, sir.") answers a question; it names no one
         addressed.  A title held by one character ("uncle" for Uncle John)
-        addresses that character.
+        addresses that character.  After "my" in running speech ("to visit
+        my sister,") a name or title is possessed, not addressed.
         """
         titled = self.title_re is not None and self.title_re.search(quote_text) is not None
         if not titled and not self.cast.mentions_a_name(quote_text):
@@ -1311,6 +1379,8 @@ class _Attributor:
                 after = toks[j + 1].text
             if before and before not in _VOCATIVE_BEFORE or after and after not in ",.?!;—–":
                 continue
+            if before == "my" and i > 1 and toks[i - 2].low not in _VOCATIVE_BEFORE:
+                continue  # "I am going to visit my sister,": a possessive, not an address
             if not before and (after == "." or j + 1 < len(toks) and toks[j + 1].low in _POLITE):
                 continue
             return canon

@@ -747,3 +747,26 @@ def test_an_unnamed_speaker_takes_the_name_called_in_the_same_paragraph(cast):
     named = Cast(names={**cast.names, "Joyce": "Joyce Summers"}, genders={**cast.genders, "Joyce Summers": "f"})
     text = '"You took your time," said the visitor. "Sorry, Joyce," Willow said.'
     assert speakers([text], named) == ["Joyce Summers", "Willow Rosenberg"]
+
+
+def test_a_description_goes_to_a_name_met_before_it_not_later_in_its_paragraph():
+    cast = Cast(names={"Anna": "Anna", "Mary": "Mary"}, genders={"Anna": "f", "Mary": "f"})
+    paragraphs = ["Anna walked in from the garden.", "“Hello,” said the girl, and Mary laughed at her."]
+    assert speakers(paragraphs, cast) == ["Anna"]
+
+
+def test_a_title_after_my_in_running_speech_is_possessed_not_addressed():
+    cast = Cast(names={"Carrie": "Carrie", "Sister Carrie": "Carrie"}, genders={"Carrie": "f"})
+    quotes = attribute_paragraphs(["“I am going to visit my sister,” she said.", "“Oh, my sister, come here!”"], cast)
+    assert [q.addressee for q in quotes] == [None, "Carrie"]
+
+
+def test_her_mother_is_the_one_married_woman_in_sight():
+    cast = Cast(names={"Lizzy": "Lizzy", "Mrs. Bennet": "Mrs. Bennet", "Mr. Bennet": "Mr. Bennet"},
+                genders={"Mrs. Bennet": "f", "Mr. Bennet": "m"})
+    paragraphs = ["Mrs. Bennet and Mr. Bennet sat with Lizzy.", "“We shall see him,” said Lizzy.",
+                  "“I hope not,” said her mother."]
+    assert speakers(paragraphs, cast) == ["Lizzy", "Mrs. Bennet"]
+    # with two married women in sight, "her mother" stays a person of her own
+    two = Cast(names={**cast.names, "Mrs. Long": "Mrs. Long"}, genders={**cast.genders, "Mrs. Long": "f"})
+    assert speakers(["Mrs. Long called on Mrs. Bennet and Lizzy.", *paragraphs[1:]], two)[-1] == "her mother"
