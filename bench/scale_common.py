@@ -61,7 +61,7 @@ def setup(db: str, name: str) -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def generate(works: int) -> float:
+def generate(works: int, paragraphs: int = 3) -> float:
     """Fill the archive with ``works`` synthetic works (only the missing ones); seconds taken."""
     from tqdm import tqdm
 
@@ -69,7 +69,7 @@ def generate(works: int) -> float:
 
     started = time.perf_counter()
     with tqdm(total=works, desc="generate", unit="work") as bar:
-        synthetic_generate(works, seed=1, batch_size=5000, progress=bar.update)
+        synthetic_generate(works, seed=1, batch_size=5000, progress=bar.update, paragraphs=paragraphs)
     return time.perf_counter() - started
 
 

@@ -232,17 +232,35 @@ class FilterIndex:
         return wrangled
 
     def _reread_works(self, work_ids: list[int]) -> None:
+        """Re-read the works' rows; a work new to the index also brings all its tag links.
+
+        So a bulk load of new works needs only their work rows in the log,
+        not one row per link (see :func:`fanarchive.search.sql.links_of_new_works_unlogged`).
+        """
         found: set[int] = set()
+        arrived: list[int] = []
         for chunk in _chunks(work_ids):
             for values in Work.objects.filter(pk__in=chunk).values_list(*WORK_FIELDS).order_by():
                 row = WorkRow.from_values(values)
                 found.add(row.id)
                 present = row.id in self.works
+                if not present:
+                    arrived.append(row.id)
                 self._set_flags(row, present)
                 for column, value in row.sort_values.items():
                     self.columns[column].put(row.id, value, present)
         for work_id in set(work_ids) - found:
             self._drop_work(work_id)
+        if arrived:
+            self._reread_links(self._links_of(arrived))
+
+    @staticmethod
+    def _links_of(work_ids: Sequence[int]) -> set[tuple[int, int]]:
+        """The (work id, tag id) links the database holds now for ``work_ids``."""
+        links: set[tuple[int, int]] = set()
+        for chunk in _chunks(sorted(work_ids)):
+            links.update(WorkTag.objects.filter(work_id__in=chunk).values_list("work_id", "tag_id").order_by())
+        return links
 
     def _drop_work(self, work_id: int) -> None:
         """Forget a deleted work. Tag bitmaps may keep its id: queries start
@@ -255,10 +273,7 @@ class FilterIndex:
             column.discard(work_id)
 
     def _reread_links(self, links: set[tuple[int, int]]) -> None:
-        work_ids = sorted({work_id for work_id, _ in links})
-        current: set[tuple[int, int]] = set()
-        for chunk in _chunks(work_ids):
-            current.update(WorkTag.objects.filter(work_id__in=chunk).values_list("work_id", "tag_id").order_by())
+        current = self._links_of({work_id for work_id, _ in links})
         for work_id, tag_id in links:
             if (work_id, tag_id) in current:
                 self.tags.setdefault(tag_id, BitMap()).add(work_id)

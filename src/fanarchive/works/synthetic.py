@@ -43,6 +43,7 @@ from pathlib import Path
 from django.db import connection, models, transaction
 
 from fanarchive.people.models import Pseud
+from fanarchive.search.sql import links_of_new_works_unlogged
 from fanarchive.tags.models import MEDIA, Tag, TagParent, TagType, note_wrangling_changed, tag_key
 from fanarchive.works.models import Chapter, Work, WorkTag
 
@@ -132,16 +133,18 @@ def generate(
     seed: int = 0,
     batch_size: int = 2000,
     progress: Callable[[int], None] | None = None,
+    paragraphs: int = 3,
 ) -> GenerateResult:
     """Make sure synthetic works 0..n-1 of ``seed`` exist; return how many were added.
 
     ``progress`` is called with the number of works written after each batch.
+    ``paragraphs`` per chapter body: 1 keeps 15M works within ~40 GB of disk.
     """
     prefix = f"{KEY_PREFIX}:{seed}:"
     existing = Work.objects.filter(import_key__startswith=prefix).count()
     if existing >= n:
         return GenerateResult(created=0, existing=existing)
-    universe = build_universe(n)
+    universe = build_universe(n, paragraphs)
     counts: Counter[int] = Counter()
     for start in range(existing, n, batch_size):
         stop = min(n, start + batch_size)
@@ -167,8 +170,8 @@ def universe_sizes(n: int) -> dict[str, int]:
     }
 
 
-def build_universe(n: int) -> Universe:
-    """Create (or find) the synthetic tags, wrangling and pseuds for ``n`` works."""
+def build_universe(n: int, paragraphs: int = 3) -> Universe:
+    """Create (or find) the synthetic tags, wrangling and pseuds for ``n`` works (bodies of ``paragraphs``)."""
     p, assumed = params(), params()["assumed"]
     sizes = universe_sizes(n)
     names = _NameStream()
@@ -252,7 +255,7 @@ def build_universe(n: int) -> Universe:
             ),
         },  # fmt: skip
         synonyms=synonyms,
-        bodies=_bodies(random.Random(f"{KEY_PREFIX}-bodies"), 64),
+        bodies=_bodies(random.Random(f"{KEY_PREFIX}-bodies"), 64, paragraphs),
     )
 
 
@@ -437,7 +440,8 @@ def _write_batch(universe: Universe, seed: int, indexes: range, prefix: str) -> 
             )
     works.insert()
     chapters.insert()
-    _insert_rows(WorkTag._meta.db_table, ("work_id", "tag_id"), work_tags)
+    with links_of_new_works_unlogged(connection):  # the works' own log rows cover their links
+        _insert_rows(WorkTag._meta.db_table, ("work_id", "tag_id"), work_tags)
     _insert_rows(Work.creators.through._meta.db_table, ("work_id", "pseud_id"), creators)
     return used
 
@@ -537,9 +541,9 @@ def _sentence(rng: random.Random, shortest: int, longest: int) -> str:
     return " ".join(words).capitalize() + "."
 
 
-def _bodies(rng: random.Random, count: int) -> list[str]:
-    """A small pool of chapter bodies: three short paragraphs each."""
-    return ["\n".join(f"<p>{_sentence(rng, 25, 60)}</p>" for _ in range(3)) for _ in range(count)]
+def _bodies(rng: random.Random, count: int, paragraphs: int) -> list[str]:
+    """A small pool of chapter bodies of ``paragraphs`` short paragraphs each."""
+    return ["\n".join(f"<p>{_sentence(rng, 25, 60)}</p>" for _ in range(paragraphs)) for _ in range(count)]
 
 
 # --- bulk helpers ---------------------------------------------------------------

@@ -23,6 +23,7 @@ from fanarchive.search.models import IndexChange
 from fanarchive.search.scale import find_works
 from fanarchive.tags.models import RATINGS, Tag, TagType
 from fanarchive.works.models import Work, WorkTag
+from fanarchive.works.synthetic import generate
 from fanarchive.works.tests.factories import create_tag, create_work
 
 pytestmark = pytest.mark.django_db
@@ -158,6 +159,26 @@ def test_changes_are_logged_by_triggers_for_bulk_writes(corpus):
     WorkTag.objects.bulk_create([WorkTag(work=work, tag=create_tag("Bulk Tag"))])
     logged = set(IndexChange.objects.filter(id__gt=last).values_list("kind", "work_id"))
     assert logged == {("w", work.pk), ("t", work.pk)}
+
+
+def test_bulk_loaded_works_arrive_whole_from_their_own_log_rows(corpus, live_index):
+    """Generation logs each new work once, not each of its links, and processes still see every link."""
+    find_works(FilterCriteria(), AnonymousUser())  # load the file before the bulk load
+    last = IndexChange.objects.order_by("-id").first().id
+    generate(40, seed=5, batch_size=15)
+    logged = list(IndexChange.objects.filter(id__gt=last).values_list("kind", flat=True))
+    assert logged.count("w") == 40 and "t" not in logged  # ("g" rows: the tag universe's wrangling)
+    new_links = WorkTag.objects.filter(work__import_key__startswith="synthetic:5:")
+    assert new_links.count() > 40
+    tag = Tag.objects.get(pk=new_links.values_list("tag_id", flat=True).first())
+    page = find_works(FilterCriteria(tags=[tag.name], sort="kudos"), SIGNED_IN)
+    expected = orm.filtered_works(FilterCriteria(tags=[tag.name], sort="kudos"), SIGNED_IN)[0]
+    assert page.total == expected.count() > 0
+    assert_same_as_orm(corpus + list(Tag.objects.filter(works__import_key__startswith="synthetic:5:")
+                                      .values_list("name", flat=True).distinct()[:30]), seed=4)
+    # the trigger is back for everyone else
+    WorkTag.objects.create(work=Work.objects.first(), tag=create_tag("After Bulk"))
+    assert IndexChange.objects.filter(kind="t", tag_id=Tag.objects.get(name="After Bulk").pk).exists()
 
 
 def test_title_edit_is_not_logged(corpus):
