@@ -34,6 +34,12 @@ FTS_HASHSIZE = 64 * 1024 * 1024
 #: same works and prefix queries ("run*") see the words as written.
 FTS_CONFIG = "simple"
 PG_FTS_TABLE = "search_chapter_tsv"
+#: PostgreSQL relevance without reading whole documents: beside each
+#: chapter's tsvector, a small positionless one (``repeats``, GIN-indexed)
+#: holds ``2|word`` for every word the chapter has at least twice, ``4|word``
+#: at least four times, and so on. Ranking a word then takes one index
+#: lookup per level instead of reading every matching chapter's vector.
+REPEAT_LEVELS = (2, 4, 8)
 
 _LOG = "INSERT INTO search_indexchange(kind, work_id, tag_id) VALUES"
 
@@ -148,12 +154,21 @@ _PG_FUNCTIONS = {
             DELETE FROM {PG_FTS_TABLE} WHERE chapter_id = OLD.id;
           END IF;
           IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.posted THEN
-            INSERT INTO {PG_FTS_TABLE} (chapter_id, work_id, document)
-            VALUES (NEW.id, NEW.work_id, to_tsvector('{FTS_CONFIG}'::regconfig, NEW.body));
+            INSERT INTO {PG_FTS_TABLE} (chapter_id, work_id, document, repeats)
+            SELECT NEW.id, NEW.work_id, document, search_repeated_words(document)
+            FROM to_tsvector('{FTS_CONFIG}'::regconfig, NEW.body) AS document;
           END IF;
           RETURN NULL;
         END""",
 }
+#: ``repeats`` from a document: ``level|lexeme`` for each level its positions reach.
+_PG_REPEATS_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION search_repeated_words(document tsvector) RETURNS tsvector "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ "
+    "SELECT coalesce(array_to_tsvector(array_agg(level || '|' || word.lexeme)), ''::tsvector) "
+    f"FROM unnest(document) AS word, unnest(ARRAY{list(REPEAT_LEVELS)}) AS level "
+    "WHERE coalesce(array_length(word.positions, 1), 0) >= level $$"
+)
 
 
 def _pg_forward() -> list[str]:
@@ -163,6 +178,7 @@ def _pg_forward() -> list[str]:
     ]
     each_row = "FOR EACH ROW EXECUTE FUNCTION"
     return [
+        _PG_REPEATS_FUNCTION,
         *functions,
         f"CREATE OR REPLACE TRIGGER search_log_work_insdel AFTER INSERT OR DELETE ON works_work {each_row} search_log_work()",
         f"CREATE OR REPLACE TRIGGER search_log_work_upd AFTER UPDATE ON works_work FOR EACH ROW "
@@ -178,7 +194,10 @@ def _pg_forward() -> list[str]:
         # checks read it instead of re-parsing the body).
         f"CREATE TABLE IF NOT EXISTS {PG_FTS_TABLE} (chapter_id bigint PRIMARY KEY, work_id bigint NOT NULL, "
         "document tsvector NOT NULL)",
+        # (search/0004 fills it for chapters indexed before it existed)
+        f"ALTER TABLE {PG_FTS_TABLE} ADD COLUMN IF NOT EXISTS repeats tsvector NOT NULL DEFAULT ''",
         f"CREATE INDEX IF NOT EXISTS {PG_FTS_TABLE}_gin ON {PG_FTS_TABLE} USING GIN (document)",
+        f"CREATE INDEX IF NOT EXISTS {PG_FTS_TABLE}_repeats ON {PG_FTS_TABLE} USING GIN (repeats)",
         f"CREATE INDEX IF NOT EXISTS {PG_FTS_TABLE}_work ON {PG_FTS_TABLE} (work_id)",
         f"CREATE OR REPLACE TRIGGER search_fts_chapter AFTER INSERT OR UPDATE OF body, posted, work_id OR DELETE "
         f"ON works_chapter {each_row} search_chapter_document()",
@@ -252,6 +271,7 @@ def reverse_sql(vendor: str) -> list[str]:
         return (
             [f"DROP TRIGGER IF EXISTS {t} ON {table}" for t, table in triggers.items()]
             + [f"DROP FUNCTION IF EXISTS {name}()" for name in _PG_FUNCTIONS]
+            + ["DROP FUNCTION IF EXISTS search_repeated_words(tsvector)"]
             + [f"DROP TABLE IF EXISTS {PG_FTS_TABLE}"]
         )
     return []

@@ -217,3 +217,35 @@ def test_rebuilding_the_sqlite_text_index_finds_the_same(library):
     rebuild_sqlite_text_index(connection)
     assert {q: found(q) for q in before} == before
     assert before["stairs"] == []  # unposted chapters stay out
+
+
+@pytest.mark.parametrize("q", ["lantern", "lant*"])
+def test_more_repeats_of_a_word_rank_higher_and_follow_edits(engine, q):
+    from django.db import connection
+
+    works = {
+        times: create_work(f"{times} lanterns", chapters=[f"<p>{' '.join(['lantern'] * times + ['dark'] * (9 - times))}</p>"])
+        for times in (1, 2, 4, 8)
+    }
+    relevance = fulltext.scores(fulltext.parse(q))
+    ranked = [relevance[works[times].pk] for times in (1, 2, 4, 8)]
+    assert ranked == sorted(set(ranked))  # strictly rising
+    if connection.vendor == "postgresql":  # one point per repeat level, read from the repeats index
+        assert ranked == [1, 2, 3, 4]
+    Chapter.objects.filter(work=works[8]).update(body="<p>lantern dark dark dark dark dark dark dark dark</p>")
+    relevance = fulltext.scores(fulltext.parse(q))
+    assert relevance[works[8].pk] == pytest.approx(relevance[works[1].pk])
+
+
+def test_passage_marks_words_phrases_and_prefixes_around_the_first_match():
+    filler = " ".join(f"w{i}" for i in range(60))
+    body = f"<p>{filler}</p><p>The Silver, moon rose &amp; lanterns <b>glowed</b> on x&lt;y.</p><p>{filler}</p>"
+    text = str(fulltext.passage(body, fulltext.parse('"silver moon" lant* glowed'), words=20))
+    assert text.startswith("…w56 w57 w58 w59 The <mark>Silver, moon</mark> rose &amp; <mark>lanterns</mark> ")
+    assert "<mark>glowed</mark> on x&lt;y." in text and "<b>" not in text
+    assert text.endswith("…") and len(text.split()) < 30
+
+
+def test_passage_without_a_match_is_the_beginning():
+    assert str(fulltext.passage("<p>Moonlight only.</p>", fulltext.parse("moon"))) == "Moonlight only."
+    assert str(fulltext.passage("<p>Moonlight only.</p>", fulltext.parse("moon*"))) == "<mark>Moonlight</mark> only."
