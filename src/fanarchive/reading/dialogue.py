@@ -960,8 +960,12 @@ class _Attributor:
                     return name
         return None
 
-    def chunk(self, text: str) -> _Chunk:
-        """Tokenise narration, resolve its names and pronouns, update recency."""
+    def chunk(self, text: str, after_quote: bool = False) -> _Chunk:
+        """Tokenise narration, resolve its names and pronouns, update recency.
+
+        ``after_quote``: the narration follows a quote, so a description
+        opening it may be the quote's speaker ("…,” laughed the saloon-keeper).
+        """
         tokens = _tokens(text)
         if not tokens:  # quotes back to back ("A" "B") or a paragraph opening with one
             return _Chunk(tokens, {}, {})
@@ -1008,7 +1012,7 @@ class _Attributor:
                 names[i] = end
                 self._mention(ref)
                 self.subjects[self.cast.gender(ref)] = (ref, self.total_mentions)
-            elif i <= 3 and tok.low in ("the", "a", "an") and i + 1 not in canon \
+            elif after_quote and i <= 3 and tok.low in ("the", "a", "an") and i + 1 not in canon \
                     and (end := self._speaking_description_end(tokens, i)):
                 # "“…,” laughed the saloon-keeper. “…,” he added": the speaker
                 # named right after a quote is met before the pronoun after it
@@ -1426,7 +1430,7 @@ class _Attributor:
             return []
         self.gap = 0
         bounds = [0, *(x for s, e, _, _ in regions for x in (s, e)), len(text)]
-        chunks = [self.chunk(text[bounds[2 * k]:bounds[2 * k + 1]])
+        chunks = [self.chunk(text[bounds[2 * k]:bounds[2 * k + 1]], after_quote=k > 0)
                   for k in range(len(regions) + 1)]
         # Quotes back to back with no narration between are two turns ("A" "B").
         starts = [0] + [k for k in range(1, len(regions)) if not chunks[k].tokens]

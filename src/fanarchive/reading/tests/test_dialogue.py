@@ -770,3 +770,9 @@ def test_her_mother_is_the_one_married_woman_in_sight():
     # with two married women in sight, "her mother" stays a person of her own
     two = Cast(names={**cast.names, "Mrs. Long": "Mrs. Long"}, genders={**cast.genders, "Mrs. Long": "f"})
     assert speakers(["Mrs. Long called on Mrs. Bennet and Lizzy.", *paragraphs[1:]], two)[-1] == "her mother"
+
+
+def test_a_description_opening_a_paragraph_is_no_speaker_of_a_later_quote(cast):
+    # "acknowledged" is a say-verb, but no quote comes before "a rule": it says nothing
+    paragraphs = ["It is a rule widely acknowledged that vampires sulk.", '"Go away," she said.']
+    assert speakers(paragraphs, cast) == ["the woman"]
