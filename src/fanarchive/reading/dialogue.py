@@ -421,7 +421,8 @@ class Cast:
         twice, at least once not starting a sentence.
         Shorter forms contained in exactly one longer name become its alias
         ("Bennet" → "Mr. Bennet" only if no "Mrs. Bennet").  Gender comes
-        from titles, else from he/she pronouns in the words after mentions.
+        from titles, else from he/she pronouns in the words after mentions
+        and from a gendered noun just before one ("her sister Kitty").
         """
         counts: Counter[str] = Counter()
         after_preposition: Counter[str] = Counter()
@@ -461,6 +462,8 @@ class Cast:
                 if i > 0 and toks[i - 1].low in SAY_VERBS or j < len(toks) and toks[j].low in SAY_VERBS:
                     attributed.add(key)
                 tally = pronouns.setdefault(key, Counter())
+                if i > 0 and toks[i - 1].low in _NOUN_GENDER:  # "her sister Kitty", "my boy Harry"
+                    tally[_NOUN_GENDER[toks[i - 1].low]] += 2
                 if quotes.inside_at(i):
                     continue  # "Hulloa, Emma!" he said: that "he" is not Emma
                 for t in toks[j:j + 12]:  # pronouns after the name, up to another name or quote

@@ -405,6 +405,11 @@ def test_pronouns_after_a_vocative_do_not_give_its_gender():
     assert Cast.from_text(paragraphs).gender("Maud") == "f"
 
 
+def test_a_gendered_noun_before_a_name_gives_its_gender():
+    paragraphs = ['"Hush," said Mara.', "Joan came in with her sister Mara, and they sat down."]
+    assert Cast.from_text(paragraphs).gender("Mara") == "f"
+
+
 def test_titled_and_family_forms_join_the_full_name():
     paragraphs = [
         "Arthur Penrose was old now. He walked slowly, and Arthur Penrose rarely smiled.",
