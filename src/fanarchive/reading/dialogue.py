@@ -925,6 +925,7 @@ class _Attributor:
         # speakers a turn settles once read: an unresolved "he" (or "the man"
         # it was taken for), and the other party of "was the reply"
         self.unresolved = {_SOMEONE, _REPLIER}
+        self.named_speakers: set[str] = set()  # characters named speaking ("said Kitty"): people
 
     # -- mentions
 
@@ -947,10 +948,10 @@ class _Attributor:
         A sentence subject of that gender among the last six mentions wins
         over a later object ("Giles hands Xander the book. He …" is Giles).
         Only the last :attr:`RECENT` mentions count.  Else a described
-        person of unknown gender ("the conductor") may be meant, but never a
-        name of unknown gender: places and groups pass for names too often
-        ("in London … she said"); the pronoun is then someone unnamed (see
-        :meth:`_unnamed`).
+        person of unknown gender ("the conductor") may be meant, and a name
+        of unknown gender only once it was named speaking ("said Kitty"):
+        places and groups pass for names too often ("in London … she
+        said"); else the pronoun is someone unnamed (see :meth:`_unnamed`).
         """
         subject, when = self.subjects.get(gender, ("", 0))
         if subject and subject != avoid and self.total_mentions - when < 6:
@@ -959,7 +960,8 @@ class _Attributor:
         for wanted in (gender, ""):
             for name, when in reversed(self.latest_of_gender.get(wanted, {}).items()):
                 if when > horizon and name != avoid and (wanted or name in self.known and (
-                        not gender or name not in self.cast_people) and name != self.cast.narrator):
+                        not gender or name not in self.cast_people or name in self.named_speakers)
+                        and name != self.cast.narrator):
                     return name
         return None
 
@@ -1495,6 +1497,7 @@ class _Attributor:
             self.made[id(span)] = quote
         if quotes:
             spoken = [q.speaker for q in quotes if q.speaker]
+            self.named_speakers.update(q.speaker for q in quotes if q.method == "explicit")
             for name in spoken[-self.RECENT:]:
                 self._mention(name)
             if spoken:

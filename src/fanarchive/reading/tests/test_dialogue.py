@@ -781,3 +781,11 @@ def test_a_description_opening_a_paragraph_is_no_speaker_of_a_later_quote(cast):
     # "acknowledged" is a say-verb, but no quote comes before "a rule": it says nothing
     paragraphs = ["It is a rule widely acknowledged that vampires sulk.", '"Go away," she said.']
     assert speakers(paragraphs, cast) == ["the woman"]
+
+
+def test_a_pronoun_may_mean_a_name_of_unknown_gender_seen_speaking():
+    cast = Cast(names={"Kitty": "Kitty", "London": "London"}, genders={})
+    paragraphs = ['"Hello," said Kitty.', "They drove to London.", '"Go," she said.']
+    assert speakers(paragraphs, cast) == ["Kitty", "Kitty"]
+    # a name never seen speaking (a place, most often) is no one's "she"
+    assert speakers(paragraphs[1:], cast) == ["the woman"]
