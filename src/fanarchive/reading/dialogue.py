@@ -1637,9 +1637,47 @@ def attribute_paragraphs(texts: Sequence[str], cast: Cast,
     for p, text in enumerate(texts):
         quotes.extend(attributor.paragraph(text, regions[p], bool(scene_breaks and scene_breaks[p])))
     _fill_from_next_addressee(quotes)
+    _realign_alternation(quotes)
     _name_the_unnamed(quotes, cast)
     _no_one_addresses_themself(quotes)
     return quotes
+
+
+def _realign_alternation(quotes: list[Quote]) -> None:
+    """Re-phase a two-person exchange guessed by turn-taking that runs into a named speaker.
+
+    Paragraphs in a row guessed by turn-taking alternate between two people
+    from the last attribution before them.  When the paragraph right after
+    them opens with a quote attributed to the one the last guessed
+    paragraph was given to, one person would speak two paragraphs running:
+    the alternation lost a beat (someone went on after a silence, a turn
+    was misread), so the whole exchange is taken from that later
+    attribution instead and its two speakers swap.  A paragraph opening
+    with narration ("He threw over the letter. “Read it,” said he.") may
+    well be the same speaker going on, and re-phases nothing.
+    """
+    turns: list[list[Quote]] = []
+    for quote in quotes:
+        if turns and turns[-1][0].paragraph == quote.paragraph:
+            turns[-1].append(quote)
+        else:
+            turns.append([quote])
+    run: list[list[Quote]] = []  # consecutive paragraphs guessed by turn-taking alone
+    for turn in turns:
+        if run and turn[0].paragraph != run[-1][0].paragraph + 1:
+            run = []
+        if all(q.method == "turn-taking" for q in turn) and len({q.speaker for q in turn}) == 1:
+            run.append(turn)
+            continue
+        named = turn[0].speaker if turn[0].method in ("explicit", "pronoun") and turn[0].start == 0 else None
+        pair = {t[0].speaker for t in run}
+        if named and len(run) >= 2 and run[-1][0].speaker == named and len(pair) == 2:
+            other = next(name for name in pair if name != named)
+            swap = {named: other, other: named}
+            for late in run:
+                for q in late:
+                    q.speaker = swap[q.speaker]
+        run = []
 
 
 def _no_one_addresses_themself(quotes: list[Quote], look_back: int = 4) -> None:

@@ -789,3 +789,13 @@ def test_a_pronoun_may_mean_a_name_of_unknown_gender_seen_speaking():
     assert speakers(paragraphs, cast) == ["Kitty", "Kitty"]
     # a name never seen speaking (a place, most often) is no one's "she"
     assert speakers(paragraphs[1:], cast) == ["the woman"]
+
+
+def test_an_exchange_guessed_out_of_step_is_re_phased_by_the_next_named_speaker(cast):
+    # Buffy says nothing, so Spike goes on; the alternation is set right by "said Spike"
+    paragraphs = ['"Hello, Buffy," said Spike.', "Buffy said nothing.", '"Cat got your tongue?"',
+                  '"Go away."', '"Make me," said Spike.']
+    assert speakers(paragraphs, cast) == ["Spike", "Spike", "Buffy Summers", "Spike"]
+    # a paragraph opening with narration may be the same speaker going on: nothing changes
+    beat = [*paragraphs[:4], 'Spike leaned closer. "Make me," he said.']
+    assert speakers(beat, cast) == ["Spike", "Buffy Summers", "Spike", "Spike"]
