@@ -1460,7 +1460,13 @@ class _Attributor:
                 after = None
             before = None
             if _char_before(text, start) in ",:—–":
-                before = (k > 0 and clauses[k]) or self.say_clauses(chunks[k], last_sentence_only=True)
+                # "“A,” said X, “B”": X's clause introduces B too, unless a
+                # later sentence has its own ("… said Beth. … as Jo said, “B”")
+                said = clauses[k] if k > 0 else None
+                if said is None or chunks[k].ends[1] >= 0:
+                    before = self.say_clauses(chunks[k], last_sentence_only=True) or said
+                else:
+                    before = said
             # "…," said X: the clause after a comma-ended quote is its own;
             # otherwise a clause introducing the quote ("X said, …") wins.
             guess = after if after is not None and (_inner(text[start:end]).endswith(",") or before is None) \

@@ -799,3 +799,11 @@ def test_an_exchange_guessed_out_of_step_is_re_phased_by_the_next_named_speaker(
     # a paragraph opening with narration may be the same speaker going on: nothing changes
     beat = [*paragraphs[:4], 'Spike leaned closer. "Make me," he said.']
     assert speakers(beat, cast) == ["Spike", "Buffy Summers", "Spike", "Spike"]
+
+
+def test_a_say_clause_in_a_later_sentence_introduces_the_next_quote(cast):
+    text = ('"We should go," said Willow quietly. The others looked at the door, and Spike said, '
+            '"Not yet."')
+    assert speakers([text], cast) == ["Willow Rosenberg", "Spike"]
+    # with no sentence between, the first quote's clause introduces the second
+    assert speakers(['"We should go," said Willow, "before dawn."'], cast) == ["Willow Rosenberg"] * 2
