@@ -1408,7 +1408,9 @@ class _Attributor:
             if name and name not in (last, avoid):
                 return _Guess(name, "turn-taking", 0.55)
         for name in reversed(self.recent):
-            if name not in (last, avoid) and name in self.known:
+            # a name of unknown gender never seen speaking is as often a place ("the Pension Bertolini")
+            if name not in (last, avoid) and name in self.known and (
+                    self.cast.gender(name) or name in self.named_speakers or name not in self.cast_people):
                 return _Guess(name, "context", 0.35)
         if avoid and last and last != avoid:
             return _Guess(last, "turn-taking", 0.4)

@@ -807,3 +807,11 @@ def test_a_say_clause_in_a_later_sentence_introduces_the_next_quote(cast):
     assert speakers([text], cast) == ["Willow Rosenberg", "Spike"]
     # with no sentence between, the first quote's clause introduces the second
     assert speakers(['"We should go," said Willow, "before dawn."'], cast) == ["Willow Rosenberg"] * 2
+
+
+def test_a_name_of_unknown_gender_never_seen_speaking_is_not_guessed_to_answer():
+    cast = Cast(names={"Spike": "Spike", "Buffy": "Buffy", "Sunnydale": "Sunnydale"},
+                genders={"Spike": "m", "Buffy": "f"})
+    paragraphs = ["Buffy waited by the car.", '"Get in," said Spike.', "They drove back to Sunnydale.",
+                  '"Nice town."']
+    assert speakers(paragraphs, cast) == ["Spike", "Buffy"]
