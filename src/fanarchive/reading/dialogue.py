@@ -1399,8 +1399,10 @@ class _Attributor:
         """Speaker of an unattributed quote from the conversation so far.
 
         The last quote's addressee answers, else the previous speaker other
-        than the last one.  ``avoid`` is this quote's addressee, who cannot
-        be its speaker; knowing it, the last speaker may simply go on.
+        than the last one, else the latest other person mentioned (a name
+        of unknown gender only once seen speaking: it is as often a place).
+        ``avoid`` is this quote's addressee, who cannot be its speaker;
+        knowing it, the last speaker may simply go on.
         """
         last = self.speakers[-1] if self.speakers else None
         candidates = [self.last_addressee, *reversed(self.speakers[-self.REMEMBERED:-1])]
@@ -1408,7 +1410,6 @@ class _Attributor:
             if name and name not in (last, avoid):
                 return _Guess(name, "turn-taking", 0.55)
         for name in reversed(self.recent):
-            # a name of unknown gender never seen speaking is as often a place ("the Pension Bertolini")
             if name not in (last, avoid) and name in self.known and (
                     self.cast.gender(name) or name in self.named_speakers or name not in self.cast_people):
                 return _Guess(name, "context", 0.35)
