@@ -11,7 +11,8 @@ that gender), the same paragraph's other attributed quotes, a say-verb
 clause earlier in the paragraph ("he answers for her."), the character doing
 things in the paragraph (an action beat; the subject of the sentence just
 before a quote first), and finally turn-taking between the last two
-speakers.  A name used as a vocative inside a quote ("Spike," she says) is
+speakers (re-phased when the exchange runs into a named speaker out of
+step).  A name used as a vocative inside a quote ("Spike," she says) is
 the addressee, never the speaker, and a quote addressed to the one who just
 spoke is the answer of the one that speaker addressed.  Described people
 ("The woman did not answer", "said his uncle", "the doctor") are tracked
