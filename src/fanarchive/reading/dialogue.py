@@ -7,7 +7,8 @@ the narration around it, using a :class:`Cast` of known characters.
 
 Attribution tries, in order: a say-verb clause next to the quote ("Spike
 asks", "says Giles", "he tells her"; pronouns go to the latest character of
-that gender), the same paragraph's other attributed quotes, a say-verb
+that gender; a clause ending in a colon introduces its subject's speech
+even without one), the same paragraph's other attributed quotes, a say-verb
 clause earlier in the paragraph ("he answers for her."), the character doing
 things in the paragraph (an action beat; the subject of the sentence just
 before a quote first), and finally turn-taking between the last two
@@ -1313,6 +1314,21 @@ class _Attributor:
                               self._object_after(ch, k + 1))
         return best
 
+    def _introducer(self, ch: _Chunk) -> _Guess | None:
+        """The subject of the last clause of narration ending in a colon ("…, and Tom turned to her:").
+
+        A colon introduces speech even without a verb of speaking; its
+        clause's subject (a name or "he"/"she" opening the clause) speaks.
+        """
+        toks = ch.tokens
+        start = ch.ends[1] + 1 if ch.ends[1] < len(toks) - 1 else ch.ends[0] + 1
+        for k in range(len(toks) - 1, max(start, 0) - 1, -1):
+            opens = k == start or toks[k - 1].text in ",;" or toks[k - 1].low in _CLAUSE_OPENERS
+            if opens and k in ch.refs and ch.refs[k] in self.known \
+                    and (k in ch.names or toks[k].low in _SUBJECT_PRONOUNS):
+                return _Guess(ch.refs[k], "context", 0.6)
+        return None
+
     def beat_subjects(self, chunks: Sequence[_Chunk]) -> list[str]:
         """Characters acting in a turn's narration, likeliest speaker first.
 
@@ -1471,6 +1487,8 @@ class _Attributor:
                     before = self.say_clauses(chunks[k], last_sentence_only=True) or said
                 else:
                     before = said
+                if before is None and _char_before(text, start) == ":":
+                    before = self._introducer(chunks[k])
             # "…," said X: the clause after a comma-ended quote is its own;
             # otherwise a clause introducing the quote ("X said, …") wins.
             guess = after if after is not None and (_inner(text[start:end]).endswith(",") or before is None) \

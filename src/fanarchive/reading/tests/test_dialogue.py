@@ -815,3 +815,11 @@ def test_a_name_of_unknown_gender_never_seen_speaking_is_not_guessed_to_answer()
     paragraphs = ["Buffy waited by the car.", '"Get in," said Spike.', "They drove back to Sunnydale.",
                   '"Nice town."']
     assert speakers(paragraphs, cast) == ["Spike", "Buffy"]
+
+
+def test_the_subject_of_a_clause_ending_in_a_colon_speaks(cast):
+    text = 'Willow looked at the door, and Spike turned to her with a grin: "Not yet."'
+    assert speakers([text], cast) == ["Spike"]
+    # without the colon the sentence's subject is the one acting before the quote
+    assert speakers(['Willow looked at the door, and Spike turned to her. "Not yet."'], cast) == [
+        "Willow Rosenberg"]
