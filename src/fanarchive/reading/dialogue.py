@@ -1321,8 +1321,8 @@ class _Attributor:
         clause's subject (a name or "he"/"she" opening the clause) speaks.
         """
         toks = ch.tokens
-        start = ch.ends[1] + 1 if ch.ends[1] < len(toks) - 1 else ch.ends[0] + 1
-        for k in range(len(toks) - 1, max(start, 0) - 1, -1):
+        start = max(ch.ends[1] + 1, 0)  # the colon ends no sentence: the last one is the clause's
+        for k in range(len(toks) - 1, start - 1, -1):
             opens = k == start or toks[k - 1].text in ",;" or toks[k - 1].low in _CLAUSE_OPENERS
             if opens and k in ch.refs and ch.refs[k] in self.known \
                     and (k in ch.names or toks[k].low in _SUBJECT_PRONOUNS):
@@ -1665,13 +1665,13 @@ def attribute_paragraphs(texts: Sequence[str], cast: Cast,
     for p, text in enumerate(texts):
         quotes.extend(attributor.paragraph(text, regions[p], bool(scene_breaks and scene_breaks[p])))
     _fill_from_next_addressee(quotes)
-    _realign_alternation(quotes)
+    _realign_alternation(quotes, texts)
     _name_the_unnamed(quotes, cast)
     _no_one_addresses_themself(quotes)
     return quotes
 
 
-def _realign_alternation(quotes: list[Quote]) -> None:
+def _realign_alternation(quotes: list[Quote], texts: Sequence[str]) -> None:
     """Re-phase a two-person exchange guessed by turn-taking that runs into a named speaker.
 
     Paragraphs in a row guessed by turn-taking alternate between two people
@@ -1697,7 +1697,9 @@ def _realign_alternation(quotes: list[Quote]) -> None:
         if all(q.method == "turn-taking" for q in turn) and len({q.speaker for q in turn}) == 1:
             run.append(turn)
             continue
-        named = turn[0].speaker if turn[0].method in ("explicit", "pronoun") and turn[0].start == 0 else None
+        first = turn[0]
+        opens = not texts[first.paragraph][:first.start].strip()
+        named = first.speaker if opens and first.method in ("explicit", "pronoun") else None
         pair = {t[0].speaker for t in run}
         if named and len(run) >= 2 and run[-1][0].speaker == named and len(pair) == 2:
             other = next(name for name in pair if name != named)

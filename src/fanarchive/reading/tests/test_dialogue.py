@@ -796,6 +796,8 @@ def test_an_exchange_guessed_out_of_step_is_re_phased_by_the_next_named_speaker(
     paragraphs = ['"Hello, Buffy," said Spike.', "Buffy said nothing.", '"Cat got your tongue?"',
                   '"Go away."', '"Make me," said Spike.']
     assert speakers(paragraphs, cast) == ["Spike", "Spike", "Buffy Summers", "Spike"]
+    indented = [*paragraphs[:4], '    "Make me," said Spike.']
+    assert speakers(indented, cast) == ["Spike", "Spike", "Buffy Summers", "Spike"]
     # a paragraph opening with narration may be the same speaker going on: nothing changes
     beat = [*paragraphs[:4], 'Spike leaned closer. "Make me," he said.']
     assert speakers(beat, cast) == ["Spike", "Buffy Summers", "Spike", "Spike"]
