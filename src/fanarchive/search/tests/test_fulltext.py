@@ -249,3 +249,10 @@ def test_passage_marks_words_phrases_and_prefixes_around_the_first_match():
 def test_passage_without_a_match_is_the_beginning():
     assert str(fulltext.passage("<p>Moonlight only.</p>", fulltext.parse("moon"))) == "Moonlight only."
     assert str(fulltext.passage("<p>Moonlight only.</p>", fulltext.parse("moon*"))) == "<mark>Moonlight</mark> only."
+
+
+def test_a_non_ascii_word_ranks_its_repeats_first_too(engine):
+    once = create_work("Once", chapters=["<p>Her résumé lay on the desk by the lamp.</p>"])
+    twice = create_work("Twice", chapters=["<p>Her résumé, his résumé, on the desk.</p>"])
+    relevance = fulltext.scores(fulltext.parse("Résumé"))
+    assert set(relevance) == {once.pk, twice.pk} and relevance[twice.pk] > relevance[once.pk]
