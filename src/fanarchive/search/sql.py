@@ -29,6 +29,8 @@ WORK_SHIFT = 32
 #: load or rebuild in one transaction writes far fewer, larger segments and
 #: merges less (~1.4x less CPU); single chapter writes never fill it.
 FTS_HASHSIZE = 64 * 1024 * 1024
+#: FTS5's default: merge once this many segments of one size exist.
+FTS_AUTOMERGE = 4
 #: PostgreSQL text search configuration. "simple" (no stemming, no stop
 #: words) matches SQLite's unicode61 tokenizer, so both databases find the
 #: same works and prefix queries ("run*") see the words as written.
@@ -105,12 +107,19 @@ def rebuild_sqlite_text_index(connection) -> None:
     For a schema change of the index (see the search migrations) or a new
     ``fanarchive_plaintext``. Dropping and refilling is much faster than
     deleting rows (FTS5 re-reads each deleted row's text to unindex it).
+    The fill merges no segments as it goes (``automerge`` 0) and ends with
+    one ``optimize``: each segment is written once and merged once, into a
+    single segment, instead of being re-merged level after level (3.5 GB
+    of text: 177 s → 102 s).
     """
     statements = [
         *(f"DROP TRIGGER IF EXISTS {name}" for name in _FTS_TRIGGERS),
         f"DROP TABLE IF EXISTS {FTS_TABLE}",
         *_sqlite_forward(),
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('automerge', 0)",
         FTS_FILL,
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')",
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('automerge', {FTS_AUTOMERGE})",
     ]
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for statement in statements:
