@@ -246,8 +246,8 @@ def passage(body: str, query: TextQuery, words: int = PASSAGE_WORDS) -> SafeStri
     Matching follows :func:`parse`: ``\\w+`` words, any case; a phrase's
     words in order with only non-word characters between; a prefix at the
     start of a word. One regular expression search finds the first match,
-    so only the passage itself is split into words (a whole chapter took
-    ~1.5 ms). With no match (a database tokenizer may split words
+    so only the passage itself is split into words (splitting a whole
+    chapter took ~1.5 ms). With no match (a database tokenizer may split words
     differently) the passage is the text's beginning.
     """
     text = plaintext(body)
@@ -255,7 +255,7 @@ def passage(body: str, query: TextQuery, words: int = PASSAGE_WORDS) -> SafeStri
     first = pattern.search(text) or _WORD.search(text)
     start = 0
     if first is not None:
-        lead = words // 4
+        lead = max(1, words // 4)  # words shown before the match
         before = [m.start() for m in _WORD.finditer(text, max(0, first.start() - 20 * lead), first.start())]
         start = before[-lead] if len(before) >= lead else before[0] if before else first.start()
     end = len(text)

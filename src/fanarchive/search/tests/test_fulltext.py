@@ -4,8 +4,12 @@ Runs on whichever database the suite uses; run it once more with
 DATABASE_URL=postgres://… to cover the PostgreSQL path.
 """
 
+import html
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fanarchive.search import fulltext, live
 from fanarchive.search.check import SIGNED_IN
@@ -261,3 +265,19 @@ def test_a_non_ascii_word_ranks_its_repeats_first_too(engine):
     twice = create_work("Twice", chapters=["<p>Her résumé, his résumé, on the desk.</p>"])
     relevance = fulltext.scores(fulltext.parse("Résumé"))
     assert set(relevance) == {once.pk, twice.pk} and relevance[twice.pk] > relevance[once.pk]
+
+
+_MARKUP_TEXT = st.text(alphabet=st.sampled_from(list("ab <>&;x\n.é*\"")), max_size=300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    body=_MARKUP_TEXT | st.text(max_size=300),
+    q=_MARKUP_TEXT | st.text(max_size=40),
+    words=st.integers(min_value=1, max_value=40),
+)
+def test_passage_of_any_text_is_escaped_and_short(body, q, words):
+    text = str(fulltext.passage(body, fulltext.parse(q) or fulltext.parse("x"), words=words))
+    unmarked = text.replace("<mark>", "").replace("</mark>", "")
+    assert "<" not in unmarked
+    assert len(fulltext._WORD.findall(html.unescape(unmarked))) <= words
