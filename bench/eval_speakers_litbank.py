@@ -19,7 +19,11 @@ What happens:
    closed quotation, a sentence opening a new quotation, or a capitalised
    narration sentence that is not an attribution ("Spike asks."), starts a
    new paragraph, and so does every sentence opening with a dialogue dash;
-   a quotation after narration stays in its paragraph (an action beat).
+   a quotation after narration stays in its paragraph (an action beat)
+   unless that narration closed a quotation and either the new quotation
+   has its own attribution ('"A," said Jo. "B," sighed Meg.') or the last
+   one asked a question ('"Why?" asked Jo. "Because."'): then it is a
+   reply.
    A straight mark opening a sentence opens a quotation and one ending it
    closes one, so a stray mark cannot invert every later quote of a
    single-quoted book.  Gold labels are not consulted.
@@ -100,6 +104,8 @@ def detokenise(sentences: list[list[str]]) -> Excerpt:
     where: dict[tuple[int, int], tuple[int, int, int]] = {}
     quote_open = False  # a quotation is open at this point of the text
     length, prev, prev_opened = 0, None, False
+    # the previous sentence closed a quotation (after a question mark)
+    closed_in_sentence = asked = False
     for s, tokens in enumerate(sentences):
         if not tokens:
             continue
@@ -110,13 +116,17 @@ def detokenise(sentences: list[list[str]]) -> Excerpt:
         if tokens[0] in ("—", "–"):  # dash dialogue has no closing mark
             newpara = True
         elif tokens[0] in openers:
-            newpara = after_quote
+            # '"A," said Jo. "B," sighed Meg.' and '"Why?" asked Jo. "Because."'
+            # are two speakers; '"A," said Jo. "B."' is one going on
+            replies = closed_in_sentence and not quote_open and (asked or _says_apart(tokens))
+            newpara = after_quote or replies
         else:
             newpara = after_quote and tokens[0][:1].isupper() and not _attributes(tokens)
         if not paragraphs or newpara:
             paragraphs.append([])
             length, prev, prev_opened, quote_open = 0, None, False, False
         parts = paragraphs[-1]
+        closed_in_sentence = asked = False
         for t, tok in enumerate(tokens):
             space = bool(parts) and prev not in _NO_SPACE_AFTER and not prev_opened
             opened = False
@@ -133,6 +143,9 @@ def detokenise(sentences: list[list[str]]) -> Excerpt:
                 quote_open = True
             elif tok == "”" or (tok == "’" and single_style):
                 quote_open = False
+            if tok in _CLOSERS and not quote_open and not opened:
+                closed_in_sentence = True
+                asked = prev == "?"
             if space:
                 parts.append(" ")
                 length += 1
@@ -141,6 +154,14 @@ def detokenise(sentences: list[list[str]]) -> Excerpt:
             length += len(tok)
             prev, prev_opened = tok, opened
     return Excerpt(["".join(p) for p in paragraphs], where)
+
+
+def _says_apart(tokens: list[str]) -> bool:
+    """The sentence attributes its own quotation right after it closes."""
+    for t, tok in enumerate(tokens[1:], 1):
+        if tok in _CLOSERS:
+            return _attributes(tokens[t + 1:t + 4])
+    return False
 
 
 def _attributes(tokens: list[str]) -> bool:

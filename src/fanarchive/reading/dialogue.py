@@ -1734,18 +1734,24 @@ def _name_the_unnamed(quotes: list[Quote], cast: Cast) -> None:
     When a quote next to one by an unnamed speaker addresses someone by
     name ("Good night, Watson."), that name is a vote for who the unnamed
     speaker is; a clear winner of a compatible gender renames them ("the
-    man" is never called Tuppence).  A relative described through someone
-    ("her mother") is not renamed (the one she talks to is mostly the
-    one she is the mother of).
+    man" is never called Tuppence).  The narrator is not someone given
+    their own "said Good" right beside the narrator's "I said".  A
+    relative described through someone ("her mother") is not renamed (the
+    one she talks to is mostly the one she is the mother of).
     """
     named = set(cast.names.values())
     votes: dict[str, Counter[str]] = {}
+    not_the_narrator = {  # attributed in the third person right beside the narrator's lines
+        quote.speaker for k, quote in enumerate(quotes)
+        if quote.method == "explicit" and quote.speaker in named
+        and any(other.speaker == cast.narrator for other in quotes[max(0, k - 2):k + 3])}
     for k, quote in enumerate(quotes):
         if not quote.addressee or quote.addressee not in named or quote.addressee == quote.speaker:
             continue
         for other in quotes[max(0, k - 1):k + 2]:
             if other.speaker and other.speaker != quote.speaker and other.speaker not in named \
-                    and not other.speaker.startswith(("his ", "her ")):
+                    and not other.speaker.startswith(("his ", "her ")) \
+                    and not (other.speaker == cast.narrator and quote.addressee in not_the_narrator):
                 votes.setdefault(other.speaker, Counter())[quote.addressee] += 1
     renames = {}
     for unnamed, tally in votes.items():

@@ -521,6 +521,14 @@ def test_no_one_addresses_themself():
     assert [q.speaker for q in quotes] == ["Holmes", "Watson", "Holmes"]
 
 
+def test_the_narrator_is_not_the_friend_speaking_beside_them():
+    cast = Cast(names={"Good": "Good", "Henry": "Henry"}, genders={"Good": "m", "Henry": "m"})
+    paragraphs = ["'Three years,' said Good.", "'I am going back,' I said.",
+                  "Henry laughed. 'How odd,' he said, 'eh, Good?'", "'Odd indeed,' said I."]
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert [q.speaker for q in quotes] == ["Good", "narrator", "Henry", "Henry", "narrator"]
+
+
 def test_an_unnamed_speaker_is_not_renamed_across_genders(cast):
     paragraphs = ['"Move," said the man.', '"Buffy, run!" Spike shouted.']
     quotes = attribute_paragraphs(paragraphs, cast)
