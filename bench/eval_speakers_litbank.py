@@ -140,9 +140,14 @@ def detokenise(sentences: list[list[str]]) -> Excerpt:
             elif tok == "'" or tok in _NO_SPACE_BEFORE:
                 space = False
             if tok in ("“", "‘") and (tok == "“" or single_style):
-                quote_open = True
+                quote_open = opened = True
             elif tok == "”" or (tok == "’" and single_style):
                 quote_open = False
+            if opened and t and prev in _CLOSERS and not prev_opened:
+                # quotes back to back in one sentence ('… me ----" "Florence can …')
+                # are two speakers' lines run together by the tokeniser
+                paragraphs.append([])
+                parts, length, space = paragraphs[-1], 0, False
             if tok in _CLOSERS and not quote_open and not opened:
                 closed_in_sentence = True
                 asked = prev == "?"
