@@ -45,10 +45,12 @@ def drawn_rows(universe, works: int, links: dict[int, list[int]]):
 
     from fanarchive.search.index import WORK_FIELDS, WorkRow
     from fanarchive.works import synthetic
+    from fanarchive.works.models import sortable_title
 
     prefix = f"{synthetic.KEY_PREFIX}:1:"
     for work_id, (fields, tag_ids, _, _) in enumerate(synthetic.drawn_works(universe, 1, range(works), prefix), 1):
         work = {**dict(zip(synthetic.WORK_FIELDS, fields)), "id": work_id, "posted": True}
+        work["sort_title"] = sortable_title(work["title"])
         for tag_id in tag_ids:
             links.setdefault(tag_id, array("I")).append(work_id)
         yield WorkRow.from_values([work[name] for name in WORK_FIELDS])  # as the database would give them

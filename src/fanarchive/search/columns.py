@@ -18,7 +18,7 @@ pile into the newest block.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from pyroaring import BitMap
@@ -195,6 +195,18 @@ class SortedColumn:
             skip = 0
             if len(found) >= limit:
                 break
+        return found
+
+    def equal_to(self, value: int, within: BitMap) -> BitMap:
+        """The works of ``within`` whose value is exactly ``value``."""
+        values, found = self.values, BitMap()
+        # the blocks starting at value, and the one before them, which may hold it too
+        for j in range(max(0, bisect_left(self.bounds, value) - 1), bisect_right(self.bounds, value)):
+            candidates = self.blocks[j] & within
+            if self.flat[j] and self.bounds[j] == value:
+                found |= candidates
+            else:
+                found.update(i for i in candidates if values[i] == value)
         return found
 
     # --- persistence ----------------------------------------------------------

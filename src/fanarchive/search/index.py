@@ -8,7 +8,9 @@ the works filter without touching the (work, tag) table:
   or adding a parent re-scopes results with no rebuild;
 * bitmaps for visibility (posted, public), completeness, and each language;
 * one :class:`~fanarchive.search.columns.SortedColumn` per sort key, which
-  also answers word-count and date ranges.
+  also answers word-count and date ranges. Titles are held as an integer
+  that orders like their first 12 characters (:func:`title_key`); works tied
+  on it are put in exact order from the database when a page shows them.
 
 ``fanarchive index rebuild`` builds it and writes it to the data directory;
 app-server processes load that file and stay current by replaying the
@@ -34,10 +36,10 @@ from fanarchive.search.models import ChangeKind, IndexChange
 from fanarchive.search.resolve import ResolvedFilter
 from fanarchive.works.models import Work, WorkTag
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 #: Sort key of FilterCriteria -> the Work column it orders by (descending,
-#: ties by id descending, as the ORM filter orders). Title is not indexed.
+#: ties by id descending, as the ORM filter orders; title ascending, ties by id).
 SORT_COLUMNS = {
     "updated": "updated_at",
     "published": "published_at",
@@ -46,6 +48,7 @@ SORT_COLUMNS = {
     "bookmarks": "bookmarks_count",
     "comments": "comments_count",
     "words": "word_count",
+    "title": "sort_title",
 }
 DATE_COLUMNS = {"updated_at", "published_at"}
 WORK_FIELDS = ("id", "posted", "restricted", "complete", "language", *SORT_COLUMNS.values())
@@ -77,6 +80,42 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + ID_CHUNK]
 
 
+#: Characters of a sort title a title key holds: 38 ** 12 < 2 ** 63, so it fits a signed 64-bit column.
+TITLE_KEY_LENGTH = 12
+
+
+def title_key(sort_title: str) -> int:
+    """An integer ordered like the first :data:`TITLE_KEY_LENGTH` characters of ``sort_title``.
+
+    A sort title holds digits, lower-case ASCII letters and other scripts'
+    letters (which all follow "z" by code point): base 38 with 0 for "no
+    more characters", 1-10 for digits, 11-36 for letters, 37 for any other
+    letter, after which the key stops (such letters share one digit, so what
+    follows them says nothing about order). So ``a < b`` implies
+    ``title_key(a) <= title_key(b)``.
+    """
+    key, ended = 0, False
+    for position in range(TITLE_KEY_LENGTH):
+        char = "" if ended or position >= len(sort_title) else sort_title[position]
+        if not char:
+            digit = 0
+        elif "0" <= char <= "9":
+            digit = ord(char) - ord("0") + 1
+        elif "a" <= char <= "z":
+            digit = ord(char) - ord("a") + 11
+        else:
+            digit, ended = 37, True
+        key = key * 38 + digit
+    return key
+
+
+def _sort_value(column: str, value) -> int:
+    """A Work field's value as its sorted column holds it."""
+    if column in DATE_COLUMNS:
+        return micros(value)
+    return title_key(value) if column == "sort_title" else value
+
+
 @dataclass
 class WorkRow:
     """The indexed columns of one work, as read from the database."""
@@ -91,10 +130,7 @@ class WorkRow:
     @classmethod
     def from_values(cls, values: Sequence) -> WorkRow:
         fields = dict(zip(WORK_FIELDS, values, strict=True))
-        sort_values = {
-            column: micros(fields[column]) if column in DATE_COLUMNS else fields[column]
-            for column in SORT_COLUMNS.values()
-        }
+        sort_values = {column: _sort_value(column, fields[column]) for column in SORT_COLUMNS.values()}
         return cls(
             fields["id"], fields["posted"], fields["restricted"], fields["complete"], fields["language"], sort_values
         )
@@ -352,8 +388,31 @@ class FilterIndex:
         return result
 
     def page(self, result: BitMap, sort: str, offset: int, limit: int) -> list[int]:
-        """Ids of ``result`` at ``offset`` in ``sort`` order (newest/most first)."""
+        """Ids of ``result`` at ``offset`` in ``sort`` order (newest/most first; titles A to Z)."""
+        if sort == "title":
+            return self._title_page(result, offset, limit)
         return self.columns[SORT_COLUMNS[sort]].top(result, offset, limit, descending=True)
+
+    def _title_page(self, result: BitMap, offset: int, limit: int) -> list[int]:
+        """A page in (sort title, id) order.
+
+        The column orders by title key, then id. Works sharing a key with a
+        work on the page ("harrypotter…" titles agree in 12 characters) are
+        read from the database and put in exact order; the first such group
+        may begin before the page, the last run past it.
+        """
+        column = self.columns["sort_title"]
+        ids = column.top(result, offset, limit, descending=False)
+        groups = [column.equal_to(key, result) for key in sorted({column.values[i] for i in ids})]
+        tied = [group for group in groups if len(group) > 1]
+        if not tied:
+            return ids
+        titles: dict[int, str] = {}
+        for chunk in _chunks(list(BitMap.union(BitMap(), *tied))):
+            titles.update(Work.objects.filter(pk__in=chunk).values_list("pk", "sort_title").order_by())
+        ordered = [i for group in groups for i in sorted(group, key=lambda i: (titles.get(i, ""), i))]
+        start = offset - (groups[0].rank(ids[0]) - 1)  # position of the first group's first work
+        return ordered[offset - start : offset - start + limit]
 
     # --- persistence ----------------------------------------------------------
 

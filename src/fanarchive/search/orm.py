@@ -25,7 +25,7 @@ ORDERINGS = {
     "bookmarks": ("-bookmarks_count", "-id"),
     "comments": ("-comments_count", "-id"),
     "words": ("-word_count", "-id"),
-    "title": ("title", "id"),
+    "title": ("sort_title", "id"),
 }
 
 

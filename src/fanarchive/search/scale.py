@@ -5,8 +5,7 @@
 
 * ``FANARCHIVE_FILTER_ENGINE=index`` (default): use the filter index when its
   file has been built (``fanarchive index rebuild``), else the ORM.
-  ``orm`` always uses the ORM. Sorting by title always uses the ORM (the
-  index keeps numeric and date orders only).
+  ``orm`` always uses the ORM.
 * With a shared cache (Redis), each result page's ids are cached for a
   minute under the query string plus the *generation*: the last change-log
   id the answering index has applied and the wrangling generation. Any

@@ -11,11 +11,12 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
-#: Work columns the filter index reads; an UPDATE touching none of them
-#: (a title or summary edit) is not logged.
+#: Work columns the filter index reads (``title`` stands for ``sort_title``,
+#: which save() derives from it); an UPDATE touching none of them (a summary
+#: edit) is not logged.
 INDEXED_WORK_COLUMNS = (
     "posted", "restricted", "complete", "language", "word_count", "published_at",
-    "updated_at", "hits", "kudos_count", "bookmarks_count", "comments_count",
+    "updated_at", "hits", "kudos_count", "bookmarks_count", "comments_count", "title",
 )  # fmt: skip
 
 FTS_TABLE = "search_chapter_fts"

@@ -45,7 +45,7 @@ from django.db import connection, models, transaction
 from fanarchive.people.models import Pseud
 from fanarchive.search.sql import links_of_new_works_unlogged
 from fanarchive.tags.models import MEDIA, Tag, TagParent, TagType, note_wrangling_changed, tag_key
-from fanarchive.works.models import Chapter, Work, WorkTag
+from fanarchive.works.models import Chapter, Work, WorkTag, sortable_title
 
 PARAMS_FILE = Path(__file__).with_name("synthetic_params.json")
 KEY_PREFIX = "synthetic"
@@ -415,7 +415,7 @@ class _NameStream:
 
 def _write_batch(universe: Universe, seed: int, indexes: range, prefix: str) -> Counter[int]:
     """Insert the works numbered ``indexes``; return how many times each tag was used."""
-    works = _Rows(Work, ("id", *WORK_FIELDS))
+    works = _Rows(Work, ("id", *WORK_FIELDS, "sort_title"))
     chapters = _Rows(Chapter, ("work_id", "position", "body", "word_count", "published_at"))
     work_tags, creators = [], []
     used: Counter[int] = Counter()
@@ -426,7 +426,7 @@ def _write_batch(universe: Universe, seed: int, indexes: range, prefix: str) -> 
         work = dict(zip(WORK_FIELDS, fields))
         for name in ("published_at", "updated_at"):
             work[name] = _db_datetime(work[name])
-        works.add(work_id, *work.values())
+        works.add(work_id, *work.values(), sortable_title(work["title"]))
         used.update(tag_ids)
         work_tags += [(work_id, tag_id) for tag_id in tag_ids]
         creators.append((work_id, author_id))

@@ -57,3 +57,11 @@ def test_blocks_split_as_works_pile_into_one():
         column.put(work_id, 1000 + work_id, present=False)
     assert len(column.blocks) > before
     assert max(len(block) for block in column.blocks) <= 16
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=works, picked=st.lists(st.integers(min_value=1, max_value=400), max_size=200), value=values)
+def test_equal_to_finds_exactly_the_works_with_that_value(data, picked, value):
+    column = SortedColumn.build(data.items(), block_size=8)
+    within = BitMap(picked)
+    assert column.equal_to(value, within) == BitMap(i for i in picked if data.get(i) == value)
