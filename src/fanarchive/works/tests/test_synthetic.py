@@ -3,8 +3,10 @@
 import statistics
 
 import pytest
+from django.db import connection
 
 from fanarchive.tags.models import Tag, TagType
+from fanarchive.works import synthetic
 from fanarchive.works.models import Chapter, Work, WorkTag
 from fanarchive.works.synthetic import generate
 
@@ -61,3 +63,59 @@ def test_generated_tags_are_wrangled():
     assert Tag.objects.filter(type=TagType.FANDOM, parents__type=TagType.MEDIA).exists()
     assert Tag.objects.filter(type=TagType.FREEFORM, parents__type=TagType.FREEFORM).exists()
     assert WorkTag.objects.filter(tag__merger__isnull=False).exists()  # works also use synonyms
+
+
+# --- bulk loads defer the sort indexes ---------------------------------------------------
+
+SORT_INDEXES = {index.name for index in Work._meta.indexes} | {index.name for index in WorkTag._meta.indexes}
+
+
+def index_names() -> set[str]:
+    with connection.cursor() as cursor:
+        return {
+            name for model in (Work, WorkTag)
+            for name in connection.introspection.get_constraints(cursor, model._meta.db_table)
+        }  # fmt: skip
+
+
+@pytest.fixture
+def indexes_during_batches(monkeypatch):
+    """The index names present while each batch is written."""
+    seen = []
+    real = synthetic._write_batch
+
+    def spy(*args):
+        seen.append(index_names())
+        return real(*args)
+
+    monkeypatch.setattr(synthetic, "_write_batch", spy)
+    monkeypatch.setattr(synthetic, "DEFER_INDEXES_FROM", 50)
+    return seen
+
+
+def test_a_large_load_builds_the_sort_indexes_once_at_the_end(indexes_during_batches):
+    generate(120, seed=4, batch_size=40)
+    assert len(indexes_during_batches) == 3
+    assert all(not (SORT_INDEXES & names) for names in indexes_during_batches)
+    assert SORT_INDEXES <= index_names()
+    indexes_during_batches.clear()
+    generate(150, seed=4, batch_size=40)  # fewer new works than exist: indexes stay
+    assert indexes_during_batches and all(SORT_INDEXES <= names for names in indexes_during_batches)
+
+
+def test_a_failed_load_still_restores_the_indexes(indexes_during_batches, monkeypatch):
+    def fail(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(synthetic, "_write_batch", fail)
+    with pytest.raises(RuntimeError):
+        generate(120, seed=4, batch_size=40)
+    assert SORT_INDEXES <= index_names()
+
+
+def test_indexes_left_missing_are_restored():
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX work_kudos_idx")
+    assert "work_kudos_idx" not in index_names()
+    assert synthetic.restore_sort_indexes() == ["work_kudos_idx"]
+    assert SORT_INDEXES <= index_names()
