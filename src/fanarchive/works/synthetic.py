@@ -144,6 +144,7 @@ def generate(
     prefix = f"{KEY_PREFIX}:{seed}:"
     existing = Work.objects.filter(import_key__startswith=prefix).count()
     if existing >= n:
+        restore_sort_indexes()  # in case an interrupted load left them out
         return GenerateResult(created=0, existing=existing)
     universe = build_universe(n, paragraphs)
     counts: Counter[int] = Counter()

@@ -119,3 +119,11 @@ def test_indexes_left_missing_are_restored():
     assert "work_kudos_idx" not in index_names()
     assert synthetic.restore_sort_indexes() == ["work_kudos_idx"]
     assert SORT_INDEXES <= index_names()
+
+
+def test_a_generate_with_nothing_to_add_restores_indexes_an_interrupted_load_left_out():
+    generate(20, seed=6)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX worktag_tag_work_idx")
+    assert generate(20, seed=6).created == 0
+    assert SORT_INDEXES <= index_names()
