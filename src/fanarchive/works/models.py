@@ -59,8 +59,9 @@ def sortable_title(title: str) -> str:
     Case, accents, punctuation and spaces are dropped and a leading article
     goes, so "the", "The" and "'The" titles do not bunch up at the top.
     Only lower-case ASCII letters, digits and other scripts' letters remain,
-    which every database collation orders alike (and as Python does), so
-    the database and the filter index agree on the order.
+    compared by code point as Python, SQLite and PostgreSQL (the column is
+    ``COLLATE "C"`` there) all do, so the database and the filter index
+    agree on the order.
     """
     folded = unicodedata.normalize("NFKD", title).casefold()
     words = "".join(c if c.isalnum() or c.isspace() else "" for c in folded).split()
