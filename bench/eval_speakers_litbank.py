@@ -18,7 +18,8 @@ What happens:
    breaks, so they are guessed the way novels set dialogue: after a
    closed quotation, a sentence opening a new quotation, or a capitalised
    narration sentence that is not an attribution ("Spike asks."), starts a
-   new paragraph, and so does every sentence opening with a dialogue dash;
+   new paragraph, and so does every sentence opening with a dialogue dash
+   or a heading word ("CHAPTER I .", "PROLOGUE ...");
    a quotation after narration stays in its paragraph (an action beat)
    unless that narration closed a quotation and either the new quotation
    has its own attribution ('"A," said Jo. "B," sighed Meg.') or the last
@@ -85,6 +86,7 @@ _CLOSERS = {"”", '"', "’", "'"}
 _TITLES = {"mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "the", "a", "an", "st", "master",
            "mister", "madame", "madam", "mme", "mlle", "monsieur", "capt", "captain", "col"}
 _ARTICLES = {"the", "a", "an"}
+_HEADINGS = {"chapter", "prologue", "epilogue"}
 
 
 @dataclass
@@ -113,8 +115,8 @@ def detokenise(sentences: list[list[str]]) -> Excerpt:
         # after narration it stays in the narrator's paragraph (an action beat).
         # Narration after a quotation opens a paragraph unless it attributes it.
         after_quote = bool(paragraphs) and paragraphs[-1][-1] in _CLOSERS and not quote_open
-        if tokens[0] in ("—", "–"):  # dash dialogue has no closing mark
-            newpara = True
+        if tokens[0] in ("—", "–") or tokens[0].lower() in _HEADINGS:
+            newpara = True  # dash dialogue has no closing mark; a heading opens a chapter
         elif tokens[0] in openers:
             # '"A," said Jo. "B," sighed Meg.' and '"Why?" asked Jo. "Because."'
             # are two speakers; '"A," said Jo. "B."' is one going on
