@@ -1,6 +1,6 @@
 """Evaluate quotation finding and speaker attribution on LitBank's quotation layer.
 
-Run:  .venv/bin/python bench/eval_speakers_litbank.py [--split dev|test|all] [--verbose] [--data DIR]
+Run:  .venv/bin/python bench/eval_speakers_litbank.py [--split dev|test|all] [--verbose] [--gold-paragraphs] [--data DIR]
 
 ``--split``: the excerpt files sorted by name, *dev* = even positions
 (0, 2, ...), *test* = odd positions, *all* (default) = both.  Look at errors
@@ -58,6 +58,10 @@ lower-cased):
   clustering view used by BookNLP's reported figure; it does not care what
   a speaker is called, only that one person's quotes go together.
 
+``--gold-paragraphs`` is a diagnostic, not a score: it also starts a
+paragraph wherever the gold speaker changes, so the difference from the
+normal run is what guessing paragraph breaks costs the reader.
+
 Accuracy is reported over all gold quotes (a quote not found counts as
 wrong) and over found quotes, and per attribution method.
 """
@@ -97,8 +101,12 @@ class Excerpt:
     where: dict[tuple[int, int], tuple[int, int, int]]  # (sentence, token) → (para, start, end)
 
 
-def detokenise(sentences: list[list[str]]) -> Excerpt:
-    """Rebuild paragraphs of plain text from tokenised sentences (see module doc)."""
+def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = frozenset()) -> Excerpt:
+    """Rebuild paragraphs of plain text from tokenised sentences (see module doc).
+
+    ``breaks``: (sentence, token) positions where a paragraph must start as
+    well (the ``--gold-paragraphs`` diagnostic).
+    """
     single_style = _single_style(sentences)
     straight = {'"', "'"} if single_style else {'"'}
     openers = {"“", '"', "—", "–"} | ({"‘", "'"} if single_style else set())
@@ -124,7 +132,7 @@ def detokenise(sentences: list[list[str]]) -> Excerpt:
             newpara = after_quote or replies
         else:
             newpara = after_quote and tokens[0][:1].isupper() and not _attributes(tokens)
-        if not paragraphs or newpara:
+        if not paragraphs or newpara or (s, 0) in breaks:
             paragraphs.append([])
             length, prev, prev_opened, quote_open = 0, None, False, False
         parts = paragraphs[-1]
@@ -145,7 +153,7 @@ def detokenise(sentences: list[list[str]]) -> Excerpt:
                 quote_open = opened = True
             elif tok == "”" or (tok == "’" and single_style):
                 quote_open = False
-            if opened and t and prev in _CLOSERS and not prev_opened:
+            if t and (s, t) in breaks or opened and t and prev in _CLOSERS and not prev_opened:
                 # quotes back to back in one sentence ('… me ----" "Florence can …')
                 # are two speakers' lines run together by the tokeniser
                 paragraphs.append([])
@@ -272,19 +280,22 @@ def split_files(data: Path, split: str) -> list[Path]:
     return files[(split == "test")::2]
 
 
-def evaluate(data: Path, verbose: bool, split: str = "all") -> None:
+def evaluate(data: Path, verbose: bool, split: str = "all", gold_paragraphs: bool = False) -> None:
     """Score every excerpt of ``split`` and print the figures."""
     totals: Counter[str] = Counter()
     by_method: dict[str, Counter[str]] = defaultdict(Counter)
     files = split_files(data, split)
-    print(f"LitBank speakers, split {split}: {len(files)} excerpts")
+    print(f"LitBank speakers, split {split}: {len(files)} excerpts"
+          + (" (DIAGNOSTIC: paragraph breaks placed from the gold speakers)" if gold_paragraphs else ""))
     for txt in files:
         gold = read_gold(txt.with_suffix(".ann"))
         if not gold:
             continue
         sentences = [line.split(" ") if line.strip() else [] for line in
                      txt.read_text(encoding="utf-8").split("\n")]
-        excerpt = detokenise(sentences)
+        in_order = sorted(gold, key=lambda g: g.start)
+        speaker_changes = frozenset(b.start for a, b in zip(in_order, in_order[1:]) if a.speaker != b.speaker)
+        excerpt = detokenise(sentences, speaker_changes if gold_paragraphs else frozenset())
         cast = Cast.from_text(excerpt.paragraphs)
         predicted = attribute_paragraphs(excerpt.paragraphs, cast)
         surfaces: dict[str, list[str]] = defaultdict(list)
@@ -343,10 +354,13 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="list misses and wrong speakers")
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all",
                         help="excerpts scored: dev (even positions), test (odd) or all")
+    parser.add_argument("--gold-paragraphs", action="store_true",
+                        help="diagnostic, not a score: also break paragraphs where the gold speaker changes, "
+                             "to measure what guessing paragraph breaks costs")
     args = parser.parse_args()
     if not args.data.is_dir():
         sys.exit(f"LitBank quotation data not found at {args.data}")
-    evaluate(args.data, args.verbose, args.split)
+    evaluate(args.data, args.verbose, args.split, args.gold_paragraphs)
 
 
 if __name__ == "__main__":
