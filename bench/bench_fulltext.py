@@ -12,9 +12,9 @@ phrase "silver moon" in about 2%. Then times, for a whole result page:
 
 against the straightforward query (chapter body LIKE '%…%', newest first).
 With ``--rebuild``, first times rebuilding the text index from the stored
-chapters in one transaction (SQLite: drop the FTS5 table and index every
-posted chapter; PostgreSQL: refill the tsvector table, then build its GIN
-indexes), in MB of chapter text per second.
+chapters (SQLite: drop the FTS5 table and index every posted chapter, in one
+transaction; PostgreSQL: fill a new tsvector table on one connection per
+core, build its indexes, swap it in), in MB of chapter text per second.
 
 Usage: .venv/bin/python bench/bench_fulltext.py [--works 2000] [--words 5000] --db sqlite|postgres [--repeat 10]
        [--rebuild]
@@ -88,8 +88,8 @@ def time_rebuild() -> str:
     """Build the text index again from the stored chapters; the build speed, as a line to print.
 
     SQLite: drop the FTS5 table (timed apart: SQLite reads every page of a
-    dropped table), then index every posted chapter. PostgreSQL: refill the
-    tsvector table and build its GIN indexes once at the end.
+    dropped table), then index every posted chapter. PostgreSQL: fill a new
+    tsvector table on one connection per core, index it, swap it in.
     """
     from django.db import connection
 

@@ -8,6 +8,7 @@ import html
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import ProgrammingError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -228,6 +229,41 @@ def test_rebuilding_the_text_index_finds_the_same(library):
             assert cursor.fetchone() == (4,)  # the three, and the primary key's
     Chapter.objects.filter(work=library["keeper"]).update(body="<p>A quiet harbour.</p>")
     assert found("harbour") == ["Keeper"] and "Keeper" not in found("storm")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgres_rebuilds_on_several_connections_and_swaps_the_table_in(monkeypatch):
+    """Outside a transaction the build runs on extra connections; a failed build leaves the old table."""
+    from django.db import connection
+
+    from fanarchive.search import sql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the parallel build is PostgreSQL's")
+    for number in range(6):
+        create_work(f"Work {number}", chapters=[f"<p>Harbour {number} lights.</p>", f"<p>Tide {number}.</p>"])
+    queries = ["harbour", '"harbour 3"', "tid*", "lights"]
+    before = {q: sorted(fulltext.scores(fulltext.parse(q))) for q in queries}
+    sql.rebuild_postgres_text_index(connection, workers=2)
+    assert {q: sorted(fulltext.scores(fulltext.parse(q))) for q in queries} == before
+    assert len(before["harbour"]) == 6 and len(before['"harbour 3"']) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s ORDER BY 1", [PG_FTS_TABLE])
+        names = [name for (name,) in cursor.fetchall()]
+        assert names == sorted(f"{PG_FTS_TABLE}_{suffix}" for suffix in ["gin", "pkey", "repeats", "work"])
+        cursor.execute("SELECT to_regclass(%s)", [f"{PG_FTS_TABLE}_build"])
+        assert cursor.fetchone() == (None,)
+
+    monkeypatch.setitem(sql._PG_FTS_INDEXES, "work", "(no_such_column)")
+    with pytest.raises(ProgrammingError, match="no_such_column"):
+        sql.rebuild_postgres_text_index(connection, workers=2)
+    monkeypatch.undo()
+    assert {q: sorted(fulltext.scores(fulltext.parse(q))) for q in queries} == before
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [f"{PG_FTS_TABLE}_build"])
+        assert cursor.fetchone() == (None,)
+    Chapter.objects.filter(work__title="Work 2").update(body="<p>Quiet water.</p>")  # the trigger writes to the swapped-in table
+    assert len(fulltext.scores(fulltext.parse("water"))) == 1
 
 
 @pytest.mark.parametrize("q", ["lantern", "lant*"])

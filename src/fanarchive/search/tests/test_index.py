@@ -22,7 +22,7 @@ from fanarchive.search.index import SORT_COLUMNS, TITLE_KEY_LENGTH, FilterIndex,
 from fanarchive.search.models import IndexChange
 from fanarchive.search.scale import find_works
 from fanarchive.tags.models import RATINGS, Tag, TagType
-from fanarchive.works.models import Work, WorkTag, sortable_title
+from fanarchive.works.models import Chapter, Work, WorkTag, sortable_title
 from fanarchive.works.synthetic import generate
 from fanarchive.works.tests.factories import create_tag, create_work
 
@@ -262,3 +262,19 @@ def test_rebuild_status_check_and_prune_commands(corpus, live_index, tmp_path):
     assert not IndexChange.objects.filter(id__lte=replay_from).exists()
     call_command("filter_index", "status", stdout=out)
     assert "log pending: 0 changes" in out.getvalue()
+
+
+def test_rebuild_text_command_keeps_search_answering(corpus):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from fanarchive.search import fulltext
+
+    Chapter.objects.update(body="<p>Rebuilt beacon.</p>")
+    before = fulltext.scores(fulltext.parse("beacon"))
+    out = StringIO()
+    call_command("filter_index", "rebuild-text", workers=2, stdout=out)
+    assert "Rebuilt the full-text index" in out.getvalue()
+    assert fulltext.scores(fulltext.parse("beacon")) == before
+    assert set(before) == set(Chapter.objects.filter(posted=True).values_list("work_id", flat=True))

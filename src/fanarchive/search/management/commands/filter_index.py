@@ -1,7 +1,10 @@
-"""``fanarchive index rebuild|check|status|prune``: manage the filter index file.
+"""``fanarchive index rebuild|rebuild-text|check|status|prune``: manage the search indexes.
 
 * ``rebuild`` reads every work and tag link (with a progress bar) and
-  replaces the index file atomically; running app servers pick it up.
+  replaces the filter index file atomically; running app servers pick it up.
+* ``rebuild-text`` builds the database's full-text index of posted chapters
+  again (after a change of text configuration; triggers keep it current
+  otherwise). Searches go on meanwhile; chapter writes wait for it.
 * ``check`` runs random filters through the index and the ORM and reports
   any difference (exit status 1 if there is one).
 * ``status`` prints the file's size, counts and change-log position.
@@ -16,28 +19,34 @@ import random
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from fanarchive.search.check import compare_random_filters
 from fanarchive.search.index import FilterIndex
 from fanarchive.search.live import MAX_IDLE_SECONDS, index_path, lookback_seconds
 from fanarchive.search.models import IndexChange
 from fanarchive.search.snapshot import SnapshotError
+from fanarchive.search.sql import rebuild_text_index
 
 
 class Command(BaseCommand):
     help = "Rebuild, check, inspect or prune the filter index."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("action", choices=["rebuild", "check", "status", "prune"])
+        parser.add_argument("action", choices=["rebuild", "rebuild-text", "check", "status", "prune"])
         parser.add_argument("--samples", type=int, default=200, help="check: random filters to compare")
         parser.add_argument("--seed", type=int, default=None, help="check: random seed (default: random)")
+        parser.add_argument(
+            "--workers", type=int, default=None,
+            help="rebuild-text on PostgreSQL: connections parsing at once (default: this machine's cores)",
+        )  # fmt: skip
         parser.add_argument(
             "--keep-hours", type=float, default=2 * MAX_IDLE_SECONDS / 3600,
             help="prune: keep change-log rows younger than this",
         )  # fmt: skip
 
     def handle(self, *args, action: str, **options) -> None:
-        getattr(self, f"_{action}")(**options)
+        getattr(self, "_" + action.replace("-", "_"))(**options)
 
     def _load(self) -> FilterIndex:
         path = index_path()
@@ -60,6 +69,11 @@ class Command(BaseCommand):
             f"in {built - started:.1f}s; wrote {path} ({path.stat().st_size / 1e6:.1f} MB) "
             f"in {time.perf_counter() - built:.1f}s."
         )
+
+    def _rebuild_text(self, workers: int | None, **options) -> None:
+        started = time.perf_counter()
+        rebuild_text_index(connection, workers)
+        self.stdout.write(f"Rebuilt the full-text index of posted chapters in {time.perf_counter() - started:.1f}s.")
 
     def _check(self, samples: int, seed: int | None, **options) -> None:
         seed = random.randrange(1 << 30) if seed is None else seed
