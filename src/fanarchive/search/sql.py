@@ -105,6 +105,7 @@ def _sqlite_forward() -> list[str]:
 
 
 def _run_in_transaction(connection, statements: list[str]) -> None:
+    """Execute ``statements`` in order on ``connection``, all in one transaction."""
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
@@ -144,7 +145,7 @@ def rebuild_postgres_text_index(connection, workers: int | None = None) -> None:
     one pass sorts each word's entries once, where rows added one by one
     each update it.
 
-    PostgreSQL's text parser is the bound (about 15 MB/s on one core), so
+    PostgreSQL's text parser is the bound (11–15 MB/s on one core), so
     ``workers`` connections (default: this machine's cores) each parse a
     share of the chapters, then build one of the indexes. Inside a caller's
     transaction, whose rows other connections cannot see, it all runs on
