@@ -7,7 +7,9 @@ their speakers, then each character's speech counts, then tag suggestions
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from .canon import Canon, load_canon
 from .characters import build_cast, find_characters, update_speech
@@ -43,5 +45,25 @@ def analyse(reading: Reading, canon: Canon | None = None) -> None:
     ``canon`` defaults to the canon data shipped with the package.
     """
     canon = canon if canon is not None else load_canon()
-    for _, stage in STAGES:
-        stage(reading, canon)
+    with _collector_paused():
+        for _, stage in STAGES:
+            stage(reading, canon)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the stages run.
+
+    They allocate millions of short-lived containers (tokens, matches,
+    guesses) and make no reference cycles, so the collector's passes free
+    nothing yet cost about a tenth of the analysis of a long work.
+    Reference counting still frees everything as usual; the collector
+    resumes (if it was on) when the stages end, even on an error.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

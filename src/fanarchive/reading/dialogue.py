@@ -278,11 +278,21 @@ def _whole_words_pattern(words: Iterable[str]) -> str:
     The lookahead on the words' first characters changes nothing about what
     matches, but lets the regex engine skip quickly to where a match can
     start instead of trying every alternative at every position (about
-    three times faster on prose).
+    three times faster on prose).  Grouping the words by first character
+    (in lower case: the pattern may ignore case) changes nothing either, as
+    words of different groups never match at the same place, but the engine
+    then tries one group there instead of every word (about a third
+    faster).  When a word starts with a non-ASCII character, which case
+    folding may equate with another, the words stay in one group.
     """
     ordered = sorted(words, key=len, reverse=True)
     first = "".join(sorted({re.escape(w[0]) for w in ordered}))
-    return rf"(?=[{first}])\b(?:{'|'.join(map(re.escape, ordered))})\b"
+    groups: dict[str, list[str]] = {}
+    one_group = not all(w[0].isascii() for w in ordered)
+    for word in ordered:
+        groups.setdefault("" if one_group else word[0].lower(), []).append(re.escape(word))
+    alternatives = "|".join(f"(?:{'|'.join(group)})" for group in groups.values())
+    return rf"(?=[{first}])\b(?:{alternatives})\b"
 
 
 def _name_runs(tokens: Sequence[_Token]) -> list[tuple[int, int]]:

@@ -57,13 +57,26 @@ _PASSING_CONFIDENCE = 0.45  # ... is offered at most at this confidence (below p
 # Text access
 # --------------------------------------------------------------------------
 
-_SENTENCE_RE = re.compile(r"\S.*?(?:[.!?…]+[\"'”’)\]]*(?=\s)|$)", re.S)
+# A sentence runs from a non-space character to its first run of terminal
+# marks (with any closing quotes or brackets) followed by a space, else to
+# the end of the text (before a final newline). It matches exactly what the
+# lazy r"\S.*?(?:[.!?…]+[\"'”’)\]]*(?=\s)|$)" (re.S) matches, about three
+# times faster: the text in between is taken a run at a time instead of
+# the end being tried after every character.
+_SENTENCE_RE = re.compile(r"""
+    \S
+    (?: [^.!?…\n]++                # no terminal mark, no newline
+      | \n(?!\Z)                   # a newline that does not end the text
+      | [.!?…]++["'”’)\]]*+(?!\s)   # terminal marks not followed by a space
+    )*+
+    (?: [.!?…]+["'”’)\]]*(?=\s) | $ )
+""", re.X)
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 def _sentences(text: str) -> list[str]:
     """Split a paragraph or note into sentences (good enough for evidence)."""
-    return [" ".join(m.group().split()) for m in _SENTENCE_RE.finditer(text) if m.group().strip()]
+    return [" ".join(sentence.split()) for sentence in _SENTENCE_RE.findall(text)]
 
 
 def _clip(line: str) -> str:
@@ -127,6 +140,26 @@ def _keys(terms: Iterable[str], open_end: bool = False) -> _Keys | None:
     return None if not all(keys) else keys
 
 
+def _by_first_letter(terms: Sequence[str], ignore_case: bool) -> list[list[str]]:
+    """``terms`` grouped by first letter or digit (in lower case when case is ignored), order kept in each group.
+
+    Terms of different groups never match at the same place, so a regex
+    trying the groups one after the other matches exactly what one trying
+    the terms in order does, but the engine then tries one group at each
+    word start instead of every term: about twice as fast for the large
+    case-insensitive lexicons. When some term starts with anything else (a
+    wildcard, a mark, a non-ASCII letter that case folding may equate with
+    another) the terms stay in one group.
+    """
+    firsts = [term[:1] for term in terms]
+    if not all(first.isascii() and first.isalnum() for first in firsts):
+        return [list(terms)]
+    groups: dict[str, list[str]] = {}
+    for first, term in zip(firsts, terms):
+        groups.setdefault(first.lower() if ignore_case else first, []).append(term)
+    return list(groups.values())
+
+
 @lru_cache(maxsize=512)
 def _lexicon(*terms: str, ignore_case: bool = True) -> _Lexicon:
     """A whole-word regex for ``terms``; ``*`` ends a prefix ("kiss*").
@@ -134,10 +167,10 @@ def _lexicon(*terms: str, ignore_case: bool = True) -> _Lexicon:
     Cached: the same terms (a fandom's, a character's aliases) compile once.
     """
     parts = []
-    for term in sorted(terms, key=len, reverse=True):
-        escaped = re.escape(term).replace(r"\*", r"\w*").replace(r"\ ", r"\s+").replace("'", "['’]")
-        parts.append(escaped)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.I if ignore_case else 0)
+    for group in _by_first_letter(sorted(terms, key=len, reverse=True), ignore_case):
+        escaped = [re.escape(t).replace(r"\*", r"\w*").replace(r"\ ", r"\s+").replace("'", "['’]") for t in group]
+        parts.append("|".join(escaped))
+    pattern = re.compile(r"(?<![\w-])(?:(?:" + ")|(?:".join(parts) + r"))(?![\w-])", re.I if ignore_case else 0)
     keys = _keys(terms)
     return _Lexicon(pattern, None if keys is None else (keys,))
 
@@ -245,7 +278,7 @@ class _Text:
         postings: dict[str, list[int]] = {}
         unusual = []
         for i, sentence in enumerate(self.sentences):
-            if _NON_ASCII_LETTER_RE.search(sentence) is None:
+            if sentence.isascii() or _NON_ASCII_LETTER_RE.search(sentence) is None:
                 words = set(_TOKEN_RE.findall(sentence.lower()))
             else:
                 words = set()
