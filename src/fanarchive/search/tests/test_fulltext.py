@@ -8,7 +8,7 @@ import html
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import ProgrammingError
+from django.db import ProgrammingError, connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -213,8 +213,6 @@ def test_moving_or_reposting_chapters_reaches_the_text_index(library):
 
 
 def test_rebuilding_the_text_index_finds_the_same(library):
-    from django.db import connection
-
     Chapter.objects.filter(work=library["lighthouse"], position=1).update(posted=False)
     before = {q: found(q) for q in ["storm", "keeper", '"storm keeper"', "sto*", "stairs"]}
     rebuild_text_index(connection)
@@ -231,15 +229,15 @@ def test_rebuilding_the_text_index_finds_the_same(library):
     assert found("harbour") == ["Keeper"] and "Keeper" not in found("storm")
 
 
+# Skipped at collection, not in the test: a transactional test empties every
+# table afterwards, data from migrations included, which later transactional
+# tests (the browser test) need.
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the parallel build is PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
 def test_postgres_rebuilds_on_several_connections_and_swaps_the_table_in(monkeypatch):
     """Outside a transaction the build runs on extra connections; a failed build leaves the old table."""
-    from django.db import connection
-
     from fanarchive.search import sql
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the parallel build is PostgreSQL's")
     for number in range(6):
         create_work(f"Work {number}", chapters=[f"<p>Harbour {number} lights.</p>", f"<p>Tide {number}.</p>"])
     queries = ["harbour", '"harbour 3"', "tid*", "lights"]
@@ -268,8 +266,6 @@ def test_postgres_rebuilds_on_several_connections_and_swaps_the_table_in(monkeyp
 
 @pytest.mark.parametrize("q", ["lantern", "lant*"])
 def test_more_repeats_of_a_word_rank_higher_and_follow_edits(engine, q):
-    from django.db import connection
-
     works = {
         times: create_work(f"{times} lanterns", chapters=[f"<p>{' '.join(['lantern'] * times + ['dark'] * (9 - times))}</p>"])
         for times in (1, 2, 4, 8)
