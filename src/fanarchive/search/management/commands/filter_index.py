@@ -30,7 +30,7 @@ from fanarchive.search.sql import rebuild_text_index
 
 
 class Command(BaseCommand):
-    help = "Rebuild, check, inspect or prune the filter index."
+    help = "Rebuild, check, inspect or prune the filter index; rebuild the full-text index."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("action", choices=["rebuild", "rebuild-text", "check", "status", "prune"])
