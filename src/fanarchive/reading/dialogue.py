@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fanarchive.reading.model import Quote, Reading
+from fanarchive.reading.patterns import by_first_letter
 
 # ---------------------------------------------------------------- vocabulary
 
@@ -282,16 +283,12 @@ def _whole_words_pattern(words: Iterable[str]) -> str:
     (in lower case: the pattern may ignore case) changes nothing either, as
     words of different groups never match at the same place, but the engine
     then tries one group there instead of every word (about a third
-    faster).  When a word starts with a non-ASCII character, which case
-    folding may equate with another, the words stay in one group.
+    faster); see :func:`~fanarchive.reading.patterns.by_first_letter`.
     """
     ordered = sorted(words, key=len, reverse=True)
     first = "".join(sorted({re.escape(w[0]) for w in ordered}))
-    groups: dict[str, list[str]] = {}
-    one_group = not all(w[0].isascii() for w in ordered)
-    for word in ordered:
-        groups.setdefault("" if one_group else word[0].lower(), []).append(re.escape(word))
-    alternatives = "|".join(f"(?:{'|'.join(group)})" for group in groups.values())
+    groups = by_first_letter(ordered)  # lower-cased first letters: the pattern may ignore case
+    alternatives = "|".join(f"(?:{'|'.join(map(re.escape, group))})" for group in groups)
     return rf"(?=[{first}])\b(?:{alternatives})\b"
 
 

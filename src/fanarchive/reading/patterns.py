@@ -71,3 +71,23 @@ def word_start(words: Sequence[str], ignore_case: bool = False) -> str:
 def caseless(words: Sequence[str]) -> str:
     """Regex source for ``(?:w1|w2|…)`` matching as ``re.IGNORECASE`` would, without the flag."""
     return "(?:%s)" % "|".join("".join(_one_of(_forms(c, True)) for c in word) for word in words)
+
+
+def by_first_letter(terms: Sequence[str], ignore_case: bool = True) -> list[list[str]]:
+    """``terms`` grouped by first letter or digit (in lower case when case is ignored), order kept in each group.
+
+    Terms of different groups never match at the same place, so a regex
+    trying the groups one after the other matches exactly what one trying
+    the terms in order does, but the engine then tries one group at each
+    word start instead of every term: about twice as fast for the large
+    case-insensitive lexicons. When some term starts with anything else (a
+    wildcard, a mark, a non-ASCII letter that case folding may equate with
+    another) the terms stay in one group.
+    """
+    firsts = [term[:1] for term in terms]
+    if not all(first.isascii() and first.isalnum() for first in firsts):
+        return [list(terms)]
+    groups: dict[str, list[str]] = {}
+    for first, term in zip(firsts, terms):
+        groups.setdefault(first.lower() if ignore_case else first, []).append(term)
+    return list(groups.values())

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from fanarchive.reading.patterns import ascii_fold, caseless, word_start, words_starting_with
+from fanarchive.reading.patterns import ascii_fold, by_first_letter, caseless, word_start, words_starting_with
 
 PIECES = ["my", "My", "MY", "your", "her", "hİs", "hıs", "his", "she", "She", "ſhe", "he", "He", "x", "_", "-",
           " ", "\n", "'", "é", "É", "mine", "hers", "\u212ait", "kit", "1"]
@@ -70,3 +70,23 @@ def test_ascii_fold_lowers_as_ignorecase_compares() -> None:
     assert ascii_fold("ſhe") == "she"
     assert ascii_fold("\u212aIT") == "kit"
     assert ascii_fold("Zoë") == "zoë"
+
+
+@pytest.mark.parametrize("ignore_case", [True, False])
+def test_grouping_by_first_letter_matches_like_the_plain_alternation(ignore_case: bool) -> None:
+    terms = ["Samantha", "sam", "Sa", "dru", "Drusilla", "Angel", "angelus", "2nd"]
+    groups = by_first_letter(terms, ignore_case)
+    assert len(groups) == (4 if ignore_case else 7)  # s d a 2, or S s D d A a 2: order kept within each
+    assert next(group for group in groups if "Samantha" in group) == (
+        ["Samantha", "sam", "Sa"] if ignore_case else ["Samantha", "Sa"]
+    )
+    flags = re.I if ignore_case else 0
+    plain = re.compile(r"\b(?:" + "|".join(terms) + r")", flags)
+    grouped = re.compile(r"\b(?:" + "|".join("(?:" + "|".join(group) + ")" for group in groups) + r")", flags)
+    text = "sam said Samantha; SA and angelus met Drusilla, dru and ANGEL on the 2nd ſam"
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_terms_starting_with_a_mark_or_non_ascii_letter_stay_in_one_group() -> None:
+    assert by_first_letter(["*kiss", "hug"]) == [["*kiss", "hug"]]
+    assert by_first_letter(["Éowyn", "eomer"]) == [["Éowyn", "eomer"]]
