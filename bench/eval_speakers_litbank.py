@@ -24,7 +24,10 @@ What happens:
    unless that narration closed a quotation and either the new quotation
    has its own attribution ('"A," said Jo. "B," sighed Meg.') or the last
    one asked a question ('"Why?" asked Jo. "Because."'): then it is a
-   reply.
+   reply.  When the tokeniser put that attribution in a sentence of its
+   own ('"Is that his name?"' / 'asked Lord Henry.' / '"Yes, it is."'),
+   only a quotation opening with an answer word (yes, no, because …)
+   is taken for a reply, since an asker often goes on.
    A straight mark opening a sentence opens a quotation and one ending it
    closes one, so a stray mark cannot invert every later quote of a
    single-quoted book.  Gold labels are not consulted.
@@ -91,6 +94,8 @@ _TITLES = {"mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "the", "a", "
            "mister", "madame", "madam", "mme", "mlle", "monsieur", "capt", "captain", "col"}
 _ARTICLES = {"the", "a", "an"}
 _HEADINGS = {"chapter", "prologue", "epilogue"}
+_ANSWER_WORDS = {"yes", "no", "yeah", "nope", "aye", "nay", "because", "certainly", "perhaps", "maybe",
+                 "not", "nothing", "oh", "ah", "well", "indeed", "never", "sure", "of"}
 
 
 @dataclass
@@ -115,7 +120,7 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
     quote_open = False  # a quotation is open at this point of the text
     length, prev, prev_opened = 0, None, False
     # the previous sentence closed a quotation (after a question mark)
-    closed_in_sentence = asked = False
+    closed_in_sentence = asked = carried = False
     for s, tokens in enumerate(sentences):
         if not tokens:
             continue
@@ -128,7 +133,10 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
         elif tokens[0] in openers:
             # '"A," said Jo. "B," sighed Meg.' and '"Why?" asked Jo. "Because."'
             # are two speakers; '"A," said Jo. "B."' is one going on
-            replies = closed_in_sentence and not quote_open and (asked or _says_apart(tokens))
+            # after an attribution line of its own ('"Why?" / asked Jo. / "Because."')
+            # only an answer word marks a reply: the asker often goes on
+            answered = asked and (not carried or len(tokens) > 1 and tokens[1].lower() in _ANSWER_WORDS)
+            replies = closed_in_sentence and not quote_open and (answered or _says_apart(tokens))
             newpara = after_quote or replies
         else:
             newpara = after_quote and tokens[0][:1].isupper() and not _attributes(tokens)
@@ -136,7 +144,12 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
             paragraphs.append([])
             length, prev, prev_opened, quote_open = 0, None, False, False
         parts = paragraphs[-1]
-        closed_in_sentence = asked = False
+        if set(tokens) & (_CLOSERS | openers) or not _attributes(tokens):
+            # an attribution on its own line ('"Why?" / asked Jo.') keeps
+            # what the quotation before it ended with
+            closed_in_sentence = asked = carried = False
+        else:
+            carried = closed_in_sentence
         for t, tok in enumerate(tokens):
             space = bool(parts) and prev not in _NO_SPACE_AFTER and not prev_opened
             opened = False
@@ -333,7 +346,8 @@ def evaluate(data: Path, verbose: bool, split: str = "all", gold_paragraphs: boo
         totals["b3 precision"] += b3_precision
         totals["b3 recall"] += b3_recall
         if verbose:
-            print(f"{txt.stem[:45]:45} {book['lenient']:3}/{book['gold']:3}")
+            print(f"{txt.stem[:45]:45} {book['lenient']:3}/{book['gold']:3}  "
+                  f"B3 P {b3_precision / len(pairs):.2f} R {b3_recall / len(pairs):.2f}")
     n, found = totals["gold"], totals["found"]
     print(f"gold quotes: {n}   found: {found} ({found / n:.1%} recall of quote spans)")
     print(f"speaker accuracy, lenient (name-word match): {totals['lenient'] / n:.1%} of gold quotes, "

@@ -158,6 +158,58 @@ French Christian
 """.split())
 _NOT_NAMES |= {w.replace("'", "’") for w in _NOT_NAMES}  # curly apostrophes too
 
+# Common English pet forms of given names (formal name: pet forms), so that
+# "Lizzy" and "Elizabeth Bennet", "Harry" and "Lord Henry Wotton" are one
+# person.  Pet forms shared by two formal names (Ted, Bert, Kit) are left out.
+_PET_FORMS = """
+Elizabeth: Liz Lizzy Lizzie Beth Betsy Betsey Bess Bessie Betty Eliza Libby
+Margaret: Meg Maggie Peggy Madge Marge Margie
+Katherine: Katharine Catherine Kate Kitty Katie Kathy Cathy
+Mary: Molly Polly Mamie
+Sarah: Sally Sadie
+Anne: Ann Anna Annie Nan Nancy Nanny
+Dorothy: Dolly Dot Dottie
+Susan: Susanna Susannah Sue Susie Suky
+Frances: Fanny
+Eleanor: Nell Nelly Nellie Ellie
+Charlotte: Lottie Lotty
+Caroline: Carrie Caddy
+Jane: Jenny Jennie Janey
+Harriet: Hattie Hatty
+Rebecca: Becky
+Henrietta: Etta
+William: Will Willie Willy Bill Billy
+Robert: Rob Robbie Bob Bobby
+Richard: Dick Dickie Dicky Rick Ricky
+Henry: Harry Hal Hank
+Edward: Ned Neddy Eddie
+James: Jim Jimmy Jimmie Jamie Jem
+John: Jack Johnny Jacky
+Thomas: Tom Tommy
+Charles: Charlie Charley
+Joseph: Joe Joey
+Samuel: Sam Sammy
+Benjamin: Ben Benny
+Michael: Mike Mick Micky Mickey
+Nicholas: Nick Nicky
+Anthony: Tony
+Alexander: Alex Alec Sandy
+Frederick: Fred Freddy Freddie
+Francis: Frank Frankie
+Daniel: Dan Danny
+David: Dave Davy
+Andrew: Andy
+Lawrence: Larry
+Stephen: Steve
+Timothy: Tim Timmy
+Philip: Phil Pip
+Archibald: Archie
+Augustus: Gus
+Abraham: Abe
+"""
+_FORMAL_NAME = {pet: formal for line in _PET_FORMS.strip().splitlines()
+                for formal, pets in [line.split(":")] for pet in pets.split()}
+
 _PLACE_PREPOSITIONS = {"in", "at", "into", "from", "near", "towards", "toward", "through", "across"}
 # Words that precede places, groups and adjectives ("in Bohemia", "the
 # Elphbergs", "his Bohemian soul") far more often than people's names.
@@ -595,10 +647,13 @@ def _merge_aliases(keys: list[str], full_names: list[str], counts: Counter[str],
     Linden", "Uncle John") joins an untitled full name ("John Linden")
     only when that name is known to be of the title's gender and no other
     title shares the name, so that "Mrs. Bennet" beside "Mr. Bennet" never
-    becomes "Elizabeth Bennet".
+    becomes "Elizabeth Bennet".  A pet form ("Lizzy", "Harry") joins the
+    full name of its formal form ("Elizabeth Bennet", "Lord Henry Wotton")
+    only when no fuller name holds it as written ("Harry Smith").
     """
-    def content(key: str) -> frozenset[str]:
-        return frozenset(w for w in key.split() if w.lower() not in _TITLES)
+    def content(key: str, formal: bool = False) -> frozenset[str]:
+        words = (w for w in key.split() if w.lower() not in _TITLES)
+        return frozenset(_FORMAL_NAME.get(w, w) for w in words) if formal else frozenset(words)
 
     titles: dict[frozenset[str], set[str]] = {}  # "Bennet" → {"mr", "mrs"}: a family name
     for key in keys:
@@ -613,14 +668,19 @@ def _merge_aliases(keys: list[str], full_names: list[str], counts: Counter[str],
 
     canon_of = {}
     key_set = set(keys)
-    for key in keys:
-        words = content(key)
-        fuller = [
-            other for other in dict.fromkeys([*keys, *full_names])
-            if other != key and words and words <= content(other)
+    candidates = list(dict.fromkeys([*keys, *full_names]))
+
+    def fuller_names(key: str, formal: bool) -> list[str]:
+        words = content(key, formal)
+        return [
+            other for other in candidates
+            if other != key and words and words <= content(other, formal)
             and (len(content(other)) > len(words) or not _title_gender(key) and len(other) > len(key))
             and compatible(key, other)
         ]
+
+    for key in keys:
+        fuller = fuller_names(key, formal=False) or fuller_names(key, formal=True)
         # distinct people among the fuller names (by content words) must be
         # one; names seen once ("Malachi Mulligan") only count if nothing else
         # fits ("Mulligan" is the "Buck Mulligan" seen often)
@@ -782,7 +842,10 @@ def _dash_spans(text: str) -> list[tuple[int, int]]:
     Speech opens at a dash beginning the paragraph or following a colon or
     a sentence's end; it runs to the next spaced dash, or to a sentence end
     followed by a lower-case attribution ("! he said"), or to the paragraph
-    end.  After that, the next spaced dash reopens speech.
+    end.  After that, the next spaced dash reopens speech, and so does the
+    sentence after an attribution when it does not read as narration ("—
+    Thanks, he cried. That will do. He skipped off." holds two pieces of
+    speech).
     """
     first = _DASH_OPENER.search(text)
     if not first:
@@ -803,9 +866,43 @@ def _dash_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, stop))
         while d < len(dashes) and dashes[d] <= end:
             d += 1
+        if c < len(cuts) and end == cuts[c]:
+            resumed = _speech_after_attribution(text, end, dashes[d] if d < len(dashes) else len(text))
+            if resumed:
+                spans.append(resumed)
         if d == len(dashes):
             return spans
         start = dashes[d]
+
+
+_SENTENCE_RE = re.compile(r"[^.!?]+[.!?]+['’”)]*(?=\s|$)|[^.!?]+$")
+_FIRST_AND_SECOND_PERSON = frozenset("i me my mine we us our ours you your yours".split())
+_PAST_WORDS = frozenset("""
+went came took gave stood sat saw made held felt knew thought found left began ran rose fell put
+got kept led brought told said spoke heard drew threw struck shook broke lay hung wore bore
+""".split())
+
+
+def _speech_after_attribution(text: str, cut: int, limit: int) -> tuple[int, int] | None:
+    """Dash speech resuming after its attribution ("he said. That will do."), as (start, end).
+
+    The attribution runs to its sentence's end; the sentences after it up
+    to ``limit`` are speech until one reads as narration: no "I" or "you",
+    and a past-tense verb among its first words ("He skipped off").
+    """
+    sentences = [m.span() for m in _SENTENCE_RE.finditer(text, cut, limit)]
+    start = end = None
+    for first, last in sentences[1:]:
+        words = re.findall(r"[^\W\d_]+", text[first:last].lower())
+        if not words:
+            break
+        personal = any(w in _FIRST_AND_SECOND_PERSON for w in words)
+        if not personal and any(w in _PAST_WORDS or len(w) > 4 and w.endswith("ed") for w in words[:6]):
+            break
+        if start is None:
+            start = first + len(text[first:last]) - len(text[first:last].lstrip())
+        end = last
+    return (start, end) if start is not None else None
 
 
 _DASH_OPENER = re.compile(r"^\s*[—–]|:\s*[—–]|[.!?]\s+[—–](?=\s?[A-Z])")
@@ -1135,6 +1232,7 @@ class _Attributor:
     def description(self, phrase: Sequence[_Token], possessor: str | None, mark: int | None = None) -> str:
         """Who a descriptive speaker ("the old man", "her mother") is.
 
+        A known name closing the description ("the poet Syme") names it.
         A description seen before names the same person.  A title held by
         one character only names that character ("his uncle" → "Uncle
         John", "the doctor" → "Dr. Archie").  Family words
@@ -1148,6 +1246,12 @@ class _Attributor:
         Otherwise the
         description becomes a character of its own, named as written.
         """
+        for size in (2, 1):  # "the poet Syme" is Syme
+            named = phrase[-size:]
+            if len(phrase) > size and all(t.capitalised for t in named):
+                canon = self.cast.canonical(" ".join(t.text for t in named))
+                if canon:
+                    return canon
         key = " ".join(t.low for t in phrase[1:])
         if key in self.described:
             return self.described[key]

@@ -110,6 +110,18 @@ def test_dash_dialogue_ends_before_a_lowercase_attribution(cast):
     assert quotes[0].speaker == "Rupert Giles"
 
 
+def test_dash_speech_resumes_after_its_attribution_until_narration(cast):
+    paragraphs = ["— Thanks, old chap, Giles said. That will do. Switch it off, will you? "
+                  "He stepped down and looked at the window. The rain had stopped."]
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert [q.text for q in quotes] == ["Thanks, old chap,", "That will do. Switch it off, will you?"]
+    assert {q.speaker for q in quotes} == {"Rupert Giles"}
+
+
+def test_dash_speech_after_an_attribution_is_not_resumed_by_narration():
+    assert quotes_of(["— Come in, she said. Spike walked through the door and stopped."]) == ["Come in,"]
+
+
 def test_hyphens_inside_words_do_not_split_dash_dialogue():
     assert quotes_of(["— You—you're the bleeding white hats, — he said."]) == [
         "You—you're the bleeding white hats,"
@@ -422,12 +434,24 @@ def test_titled_and_family_forms_join_the_full_name():
     assert cast.gender("Arthur Penrose") == "m"
 
 
-def test_a_name_written_in_full_once_does_not_split_a_surname():
-    paragraphs = [
-        "Fergus Doyle came up the stairs, and Doyle laughed. Fergus Doyle sat down.",
-        "Later Doyle stood. His full name, he said, was Padraig Doyle, but nobody used it.",
-    ]
-    assert Cast.from_text(paragraphs).canonical("Doyle") == "Fergus Doyle"
+@pytest.mark.parametrize(("paragraphs", "short", "full"), [
+    # a name written in full once does not split a surname
+    (["Fergus Doyle came up the stairs, and Doyle laughed. Fergus Doyle sat down.",
+      "Later Doyle stood. His full name, he said, was Padraig Doyle, but nobody used it."],
+     "Doyle", "Fergus Doyle"),
+    # a pet form joins the full name of its formal form …
+    (["Lord Henry Wotton lit a cigarette. Lord Henry Wotton smiled at the painter.",
+      '"You are wrong, Harry," said Basil. "Quite wrong, Harry."'],
+     "Harry", "Lord Henry Wotton"),
+    (["Elizabeth Marsh came in.", '"Lizzy!" cried her aunt, and Lizzy laughed. Elizabeth Marsh sat.'],
+     "Lizzy", "Elizabeth Marsh"),
+    # … unless a full name holds it as written
+    (["Harry Vane crossed the square. Henry Ford waited, and Harry Vane bowed.",
+      '"Good morning, Harry," said Henry Ford. Harry nodded.'],
+     "Harry", "Harry Vane"),
+])
+def test_a_short_form_joins_the_one_full_name_it_shortens(paragraphs, short, full):
+    assert Cast.from_text(paragraphs).canonical(short) == full
 
 
 def test_different_titles_on_one_name_are_different_people():
@@ -455,6 +479,11 @@ def test_common_words_opening_sentences_are_not_names():
 def test_a_described_subject_speaks_after_naming_someone_else(cast):
     text = 'The old lady reached across the desk, took Spike\'s coat, and said: "Mine now."'
     assert speakers([text], cast) == ["the old lady"]
+
+
+def test_a_description_ending_in_a_known_name_is_that_character(cast):
+    quotes = attribute_paragraphs(['"You are wrong," replied the watcher Giles.'], cast)
+    assert quotes[0].speaker == "Rupert Giles"
 
 
 def test_a_title_held_by_one_character_names_the_description():

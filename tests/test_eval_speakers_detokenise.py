@@ -1,0 +1,39 @@
+"""The LitBank evaluation's paragraph guessing (bench/eval_speakers_litbank.py).
+
+LitBank keeps no paragraph breaks, so the evaluation guesses them; these
+tests pin the rules its module docstring states.  No LitBank data needed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+_SCRIPT = Path(__file__).resolve().parents[1] / "bench" / "eval_speakers_litbank.py"
+_spec = importlib.util.spec_from_file_location("eval_speakers_litbank", _SCRIPT)
+evaluation = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = evaluation  # dataclasses look their module up
+_spec.loader.exec_module(evaluation)
+
+
+def paragraphs(*sentences: str) -> list[str]:
+    return evaluation.detokenise([s.split(" ") for s in sentences]).paragraphs
+
+
+def test_a_reply_after_a_question_and_its_attribution_opens_a_paragraph():
+    assert paragraphs('" Why ? " asked Jo .', '" Because . "') == ['"Why?" asked Jo.', '"Because."']
+
+
+def test_an_answer_after_an_attribution_sentence_of_its_own_is_a_reply():
+    assert paragraphs('" Is that his name ? "', "asked Lord Henry .", '" Yes , it is . "') == [
+        '"Is that his name?" asked Lord Henry.', '"Yes, it is."']
+
+
+def test_the_asker_going_on_after_an_attribution_sentence_keeps_the_paragraph():
+    assert paragraphs('" Has anything escaped me ? "', "I asked .", '" I trust not ? "') == [
+        '"Has anything escaped me?" I asked. "I trust not?"']
+
+
+def test_one_speaker_going_on_after_an_attribution_keeps_the_paragraph():
+    assert paragraphs('" A , " said Jo .', '" B . "') == ['"A," said Jo. "B."']
