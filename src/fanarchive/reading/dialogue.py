@@ -125,6 +125,15 @@ _NOUN_GENDER = {
     **{w: "f" for w in "woman girl lady mother sister daughter wife aunt queen maid "
        "widow mistress princess duchess niece grandmother landlady".split()},
 }
+# People named by role rather than sex ("The doctor came back."): a
+# description opening a sentence with one of these is a person too.
+_ROLE_NOUNS = frozenset("""
+doctor stranger servant child visitor officer soldier captain clerk driver guard traveller traveler
+pedestrian waggoner wagoner keeper porter sergeant constable judge cook coachman footman butler
+boatman fisherman farmer shepherd hunter prisoner convict detective inspector student teacher
+professor nurse clergyman parson vicar rector curate priest waiter waitress governess housekeeper
+landlord sailor colonel major general lieutenant gardener innkeeper shopkeeper merchant
+""".split())
 _GROUPS = {"men", "women", "children", "people", "folk", "crowd", "company", "party"}
 _PARENTS_AND_SPOUSES = {"mother", "father", "wife", "husband"}
 _MARRIED_TITLES = {"mr", "mrs", "lady", "sir", "lord", "madame", "monsieur", "mme"}
@@ -998,6 +1007,9 @@ class _Chunk:
 
 _UNNAMED = {"m": "man", "f": "woman"}  # description of an unknown "he" / "she"
 _HEADING_WORDS = {"chapter", "part", "book", "volume", "section", "act", "canto", "phase"}
+_PARENT_VOCATIVES = {**{w: "f" for w in "mother mamma mama mum mummy ma".split()},
+                     **{w: "m" for w in "father papa pa dad daddy".split()}}
+_PARENT_WORD_RE = re.compile(r"(?i)\b(?:%s)\b" % "|".join(_PARENT_VOCATIVES))
 _ENDEARMENTS = {"dear", "darling", "dearest", "love"}
 _POLITE = {"sir", "ma'am", "ma’am", "madam", "miss", "mum", "m'm"}
 _VOCATIVE_BEFORE = {",", "dear", "my", "oh", "o", "ah", "hey", "hi", "hello", "yes", "no",
@@ -1160,10 +1172,10 @@ class _Attributor:
 
     @staticmethod
     def _person_noun_end(tokens: Sequence[_Token], i: int) -> int | None:
-        """End of "the [adjective] woman" (or "a man's") at ``i``: a gendered person."""
+        """End of "the [adjective] woman" (or "a man's", "the old doctor") at ``i``: a person."""
         for j in range(i + 1, min(i + 4, len(tokens))):
             tok = tokens[j]
-            if _possessed(tok.low) in _NOUN_GENDER:
+            if _possessed(tok.low) in _NOUN_GENDER or _possessed(tok.low) in _ROLE_NOUNS:
                 return j + 1
             if tok.capitalised or not _description_word(tok):
                 return None
@@ -1492,14 +1504,34 @@ class _Attributor:
     # -- vocatives and turn-taking
 
     def vocative(self, quote_text: str) -> str | None:
-        """The character addressed inside a quote ("Do me in, Slayer.", "Yes, uncle.").
+        """The character addressed inside a quote ("Do me in, Slayer.", "Yes, uncle.", "No, mother.").
 
         A name opening the quote and ending its sentence ("Bingley.") or
         followed by "sir" ("Pip, sir.") answers a question; it names no one
         addressed.  A title held by one character ("uncle" for Uncle John)
         addresses that character.  After "my" in running speech ("to visit
-        my sister,") a name or title is possessed, not addressed.
+        my sister,") a name or title is possessed, not addressed.  With no
+        name, "mother" or "papa" addresses the one parent of that sex in
+        sight (see :meth:`_parent_in_sight`).
         """
+        named = self._named_vocative(quote_text)
+        if named is None and _PARENT_WORD_RE.search(quote_text):
+            return self._parent_vocative(quote_text)
+        return named
+
+    def _parent_vocative(self, quote_text: str) -> str | None:
+        toks = _tokens(quote_text)
+        for i, tok in enumerate(toks):
+            gender = _PARENT_VOCATIVES.get(tok.low)
+            before = toks[i - 1].low if i else ""
+            after = toks[i + 1].text if i + 1 < len(toks) else ""
+            if gender and before in ("", *_VOCATIVE_BEFORE) and after in ("", *",.?!;—–"):
+                in_sight = list(self.recent)[-15:][::-1]
+                role = "mother" if gender == "f" else "father"
+                return self.described.get(role) or self._parent_in_sight(role, gender, in_sight)
+        return None
+
+    def _named_vocative(self, quote_text: str) -> str | None:
         titled = self.title_re is not None and self.title_re.search(quote_text) is not None
         if not titled and not self.cast.mentions_a_name(quote_text):
             return None
@@ -1627,6 +1659,10 @@ class _Attributor:
                 or (context and context.speaker(k, addressee)) or self.turn_taking(addressee)
             if guess is not None and guess.speaker == addressee and guesses[k] is None:
                 guess = self.turn_taking(addressee)
+            elif guess is not None and guess.speaker == addressee and guess.method == "pronoun":
+                # '"No, mother," she said': "she" is not the mother addressed
+                other = self.resolve_pronoun(self.cast.gender(addressee), avoid=addressee)
+                guess = _Guess(other, "pronoun", guess.confidence - 0.1) if other else guess
             quote = Quote(chapter=0, paragraph=span.paragraph, start=span.start, end=span.end,
                           text=span.text, addressee=addressee)
             if guess is not None and guess.speaker != _SOMEONE:

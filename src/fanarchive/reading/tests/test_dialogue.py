@@ -486,6 +486,11 @@ def test_a_description_ending_in_a_known_name_is_that_character(cast):
     assert quotes[0].speaker == "Rupert Giles"
 
 
+def test_a_role_opening_a_sentence_is_the_speaker_of_the_quote_after_it(cast):
+    paragraphs = ['"Good night," said Buffy. The porter turned round and shrugged. "Nobody sleeps here."']
+    assert speakers(paragraphs, cast) == ["Buffy Summers", "the porter"]
+
+
 def test_a_title_held_by_one_character_names_the_description():
     cast = Cast(names={"Uncle Ned": "Ned Carver", "Ned Carver": "Ned Carver", "Dr. Sallow": "Dr. Sallow",
                        "Pip": "Pip"},
@@ -579,6 +584,16 @@ def test_a_title_held_by_one_character_is_a_vocative():
     quotes = attribute_paragraphs(paragraphs, cast)
     assert quotes[-1].addressee == "Ned Carver"
     assert quotes[-1].speaker == "Clara"
+
+
+def test_mother_addresses_the_one_married_woman_in_sight():
+    cast = Cast(names={"Mrs. Hale": "Mrs. Hale", "Kit": "Kit Hale", "Mr. Dunn": "Mr. Dunn"},
+                genders={"Mrs. Hale": "f", "Kit Hale": "f", "Mr. Dunn": "m"})
+    paragraphs = ['Mrs. Hale poured the tea, and Kit watched Mr. Dunn. "More cake?" said Mrs. Hale.',
+                  '"No, mother," she said. "He has had three."']
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert quotes[1].addressee == "Mrs. Hale"
+    assert quotes[1].speaker == "Kit Hale"
 
 
 def test_a_chapter_numeral_is_not_the_narrator(cast):
