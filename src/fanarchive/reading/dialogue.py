@@ -115,10 +115,13 @@ _HONORIFIC_GENDER = {
     "dame": "f", "sister": "f",
 }
 _TITLES = set(_HONORIFIC_GENDER) | {"dr", "doctor", "captain", "capt", "colonel", "col",
-                                    "professor", "prof", "rev", "st", "saint", "general"}
+                                    "professor", "prof", "rev", "st", "saint", "general",
+                                    "sergeant", "sgt", "lieutenant", "lt", "major", "corporal",
+                                    "inspector", "constable", "detective", "judge", "reverend",
+                                    "agent", "commander", "admiral", "ensign", "sheriff", "officer"}
 # Abbreviated titles as the word a description would use ("the doctor").
 _TITLE_WORDS = {"dr": "doctor", "capt": "captain", "col": "colonel", "prof": "professor",
-                "rev": "reverend", "gen": "general", "lt": "lieutenant"}
+                "rev": "reverend", "gen": "general", "lt": "lieutenant", "sgt": "sergeant"}
 _NOUN_GENDER = {
     **{w: "m" for w in "man boy gentleman father brother son husband uncle king lord "
        "fellow lad monk priest duke prince sir master youth squire nephew grandfather".split()},
@@ -1044,6 +1047,7 @@ class _Attributor:
         # it was taken for), and the other party of "was the reply"
         self.unresolved = {_SOMEONE, _REPLIER}
         self.named_speakers: set[str] = set()  # characters named speaking ("said Kitty"): people
+        self.narrated: set[str] = set()  # characters named in narration, not only in speech
 
     # -- mentions
 
@@ -1117,6 +1121,7 @@ class _Attributor:
                 epithet = self._epithet(tokens, i)
             if i in canon:
                 refs[i] = canon[i]
+                self.narrated.add(canon[i])
                 self._mention(canon[i])
                 if sentence_pos <= 2:
                     self.subjects[self.cast.gender(canon[i])] = (canon[i], self.total_mentions)
@@ -1275,6 +1280,10 @@ class _Attributor:
         later = self.total_mentions - mark if mark is not None else 0
         recent = list(self.recent)
         in_sight = recent[max(0, len(recent) - later - 15):len(recent) - later][::-1]
+        if holders and phrase[0].low == "the":  # of two sergeants, the one just seen
+            seen = next((name for name in in_sight if name in holders), None)
+            if seen:
+                return seen
         if phrase[0].low in ("his", "her"):
             # "“My dear Mr. Bennet,” said his lady": "his" is the one addressed
             addressed = self.vocative(self.quote_before.text) if self.quote_before else None
@@ -1814,8 +1823,37 @@ def attribute_paragraphs(texts: Sequence[str], cast: Cast,
     _fill_from_next_addressee(quotes)
     _realign_alternation(quotes, texts)
     _name_the_unnamed(quotes, cast)
+    _merge_address_names(quotes, cast, attributor.narrated)
     _no_one_addresses_themself(quotes)
     return quotes
+
+
+def _merge_address_names(quotes: list[Quote], cast: Cast, narrated: set[str]) -> None:
+    """A name heard only in address ("Kinch") is the one person its speakers talk with.
+
+    When a name is never used in narration nor named speaking, and the
+    quotes addressing it have one other speaker around them (three quotes
+    either side, besides their own speaker) at least twice, and more than
+    twice as often as anyone else or no one clear, the name is that
+    person's nickname: Buck Mulligan calls Stephen "Kinch".
+    """
+    explicit = {q.speaker for q in quotes if q.method == "explicit"}
+    partners: dict[str, Counter[str]] = {}
+    for k, quote in enumerate(quotes):
+        called = quote.addressee
+        if not called or called in explicit or called in narrated or called in (quote.speaker, cast.narrator):
+            continue
+        around = {other.speaker for other in quotes[max(0, k - 3):k + 4]} - {quote.speaker, called, None}
+        partners.setdefault(called, Counter())[around.pop() if len(around) == 1 else ""] += 1
+    renames = {}
+    for called, tally in partners.items():
+        (who, n), *rest = tally.most_common(2)
+        if who and n >= 2 and n > 2 * sum(c for _, c in rest) and {cast.gender(called), cast.gender(who)} != {"m", "f"}:
+            renames[called] = who
+    if renames:
+        for quote in quotes:
+            quote.speaker = renames.get(quote.speaker, quote.speaker) if quote.speaker else None
+            quote.addressee = renames.get(quote.addressee, quote.addressee) if quote.addressee else None
 
 
 def _realign_alternation(quotes: list[Quote], texts: Sequence[str]) -> None:

@@ -499,6 +499,14 @@ def test_a_title_held_by_one_character_names_the_description():
     assert speakers(paragraphs, cast) == ["Ned Carver", "Dr. Sallow"]
 
 
+def test_of_two_holders_of_a_title_the_description_is_the_one_just_seen():
+    cast = Cast(names={"Sergeant Bibot": "Sergeant Bibot", "Sergeant Grospierre": "Sergeant Grospierre"},
+                genders={"Sergeant Bibot": "m", "Sergeant Grospierre": "m"})
+    paragraphs = ["Sergeant Grospierre had the north gate.",
+                  "At the west gate Sergeant Bibot stood. \"Nobody passes,\" said the sergeant."]
+    assert speakers(paragraphs, cast) == ["Sergeant Bibot"]
+
+
 def test_a_family_description_keeps_its_person(cast):
     named = Cast(names={**cast.names, "Joyce": "Joyce Summers"},
                  genders={**cast.genders, "Joyce Summers": "f"})
@@ -594,6 +602,17 @@ def test_mother_addresses_the_one_married_woman_in_sight():
     quotes = attribute_paragraphs(paragraphs, cast)
     assert quotes[1].addressee == "Mrs. Hale"
     assert quotes[1].speaker == "Kit Hale"
+
+
+def test_a_name_heard_only_in_address_is_the_one_talked_with():
+    cast = Cast(names={"Mulligan": "Buck Mulligan", "Stephen": "Stephen Dedalus", "Kinch": "Kinch"},
+                genders={"Buck Mulligan": "m", "Stephen Dedalus": "m", "Kinch": "m"})
+    paragraphs = ['"Come up, Kinch!" said Mulligan.', '"Why?" said Stephen.',
+                  '"Because, Kinch," said Mulligan.', '"No," said Stephen.',
+                  '"You are a fool, Kinch."']
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert {q.addressee for q in quotes if q.addressee} == {"Stephen Dedalus"}
+    assert quotes[-1].speaker == "Buck Mulligan"
 
 
 def test_a_chapter_numeral_is_not_the_narrator(cast):
