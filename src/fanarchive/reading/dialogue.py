@@ -166,7 +166,7 @@ On Of To By With From Into After Before Once Still Even Only Perhaps Maybe Thoug
 Although Because Since Until Unless Whether Why Whatever However Again Soon Later Nothing
 Something Everything Anything Everyone Someone Nobody Somebody Everybody Good Come Go See
 Look Say Tell Ask Mother Father Aunt Uncle Madam Mister Master Sister Brother English
-French Christian
+French Christian Dear Dearest Darling
 """.split())
 _NOT_NAMES |= {w.replace("'", "’") for w in _NOT_NAMES}  # curly apostrophes too
 
@@ -310,7 +310,7 @@ def _description_end(toks: Sequence[_Token], i: int) -> int:
 def _description_word(tok: _Token) -> bool:
     """A word that can continue a description ("the old man"), not a verb or adverb."""
     return tok.text[0].isalpha() and tok.low not in _NP_STOP and tok.low not in SAY_VERBS \
-        and not tok.low.endswith("ly")
+        and tok.low not in _DETERMINERS and not tok.low.endswith("ly")
 
 
 _TOKEN_CACHE: dict[str, _Token] = {}

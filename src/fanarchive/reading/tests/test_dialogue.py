@@ -507,6 +507,12 @@ def test_of_two_holders_of_a_title_the_description_is_the_one_just_seen():
     assert speakers(paragraphs, cast) == ["Sergeant Bibot"]
 
 
+def test_a_description_stops_at_the_next_determiner():
+    cast = Cast(names={"Willow": "Willow Rosenberg"}, genders={"Willow Rosenberg": "f"})
+    paragraphs = ['"Wake up, you," said the man a little impatiently.']
+    assert speakers(paragraphs, cast) == ["the man"]
+
+
 def test_a_family_description_keeps_its_person(cast):
     named = Cast(names={**cast.names, "Joyce": "Joyce Summers"},
                  genders={**cast.genders, "Joyce Summers": "f"})
@@ -617,6 +623,13 @@ def test_a_name_heard_only_in_address_is_the_one_talked_with():
 
 def test_a_chapter_numeral_is_not_the_narrator(cast):
     assert speakers(['Chapter I Willow waited by the door. "Who is there?"'], cast) == ["Willow Rosenberg"]
+
+
+def test_an_endearment_opening_a_letter_is_no_part_of_a_name():
+    paragraphs = ["Dearest Meg, the house is quiet.", "Dearest Meg, I miss you.", '"Come home," said Meg.']
+    cast = Cast.from_text(paragraphs)
+    assert cast.canonical("Meg") == "Meg"
+    assert "Dearest Meg" not in cast.names
 
 
 def test_a_sentence_adverb_is_no_part_of_a_name():
