@@ -128,8 +128,10 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
         # after narration it stays in the narrator's paragraph (an action beat).
         # Narration after a quotation opens a paragraph unless it attributes it.
         after_quote = bool(paragraphs) and paragraphs[-1][-1] in _CLOSERS and not quote_open
-        if tokens[0] in ("—", "–") or tokens[0].lower() in _HEADINGS:
-            newpara = True  # dash dialogue has no closing mark; a heading opens a chapter
+        if tokens[0] in ("—", "–", "--") and not quote_open or tokens[0].lower() in _HEADINGS:
+            # dash dialogue has no closing mark (a dash inside an open quotation
+            # is the speaker's own); a heading opens a chapter
+            newpara = True
         elif tokens[0] in openers:
             # '"A," said Jo. "B," sighed Meg.' and '"Why?" asked Jo. "Because."'
             # are two speakers; '"A," said Jo. "B."' is one going on

@@ -37,3 +37,11 @@ def test_the_asker_going_on_after_an_attribution_sentence_keeps_the_paragraph():
 
 def test_one_speaker_going_on_after_an_attribution_keeps_the_paragraph():
     assert paragraphs('" A , " said Jo .', '" B . "') == ['"A," said Jo. "B."']
+
+
+def test_a_dash_inside_an_open_quotation_is_the_speakers_own():
+    assert len(paragraphs("‘ Well !", "— an honest farmer is useful . ’", "He went home .")) == 2
+
+
+def test_a_dash_opening_a_sentence_outside_quotations_is_dash_dialogue():
+    assert len(paragraphs("He stopped .", "— Come up !", "-- Why ?")) == 3

@@ -734,10 +734,18 @@ _SINGLE_OPENING_RE = re.compile(r"['‘](?<![^\s(—–]['‘])(?=[^\W\d_])")
 
 
 def _quote_style(texts: Sequence[str]) -> str:
-    """``double`` or ``single``: which marks delimit speech in this text."""
+    """``double`` or ``single``: which marks delimit speech in this text.
+
+    ``double`` also stands for no marks at all: dash dialogue is looked for
+    in paragraphs without double marks.
+    """
     double = sum(t.count('"') + t.count("“") + t.count("”") for t in texts)
     single = sum(len(_SINGLE_OPENING_RE.findall(t)) for t in texts if "'" in t or "‘" in t)
-    return "single" if single > 2 * double else "double"
+    if single <= 2 * double:
+        return "double"
+    # dash dialogue with a stray apostrophe ("the soldiers 'slugs") is not single-quoted
+    dashes = sum(len(_DASH_OPENER.findall(t)) for t in texts if "-" in t or "—" in t or "–" in t)
+    return "single" if single >= dashes else "double"
 
 
 def _mark_roles(text: str, i: int) -> tuple[bool, bool]:
@@ -851,31 +859,29 @@ def _has_double_mark(text: str) -> bool:
 def _dash_spans(text: str) -> list[tuple[int, int]]:
     """Speech in dash-dialogue paragraphs ("— Come up, — he said. — Now!").
 
-    Speech opens at a dash beginning the paragraph or following a colon or
-    a sentence's end; it runs to the next spaced dash, or to a sentence end
-    followed by a lower-case attribution ("! he said"), or to the paragraph
-    end.  After that, the next spaced dash reopens speech, and so does the
-    sentence after an attribution when it does not read as narration ("—
-    Thanks, he cried. That will do. He skipped off." holds two pieces of
-    speech).
+    Speech opens at a dash (or "--") beginning the paragraph or following a
+    colon or a sentence's end; it runs to the next spaced dash, or to a
+    sentence end followed by a lower-case attribution ("! he said"), or to
+    the paragraph end, but no further than a sentence that reads as
+    narration ("— Now! He turned away.").  After that, the next spaced dash
+    reopens speech, and so does the sentence after an attribution when it
+    does not read as narration ("— Thanks, he cried. That will do. He
+    skipped off." holds two pieces of speech).
     """
     first = _DASH_OPENER.search(text)
     if not first:
         return []
-    dashes = [m.start() + (text[m.start()] not in _DASHES) for m in _SPACED_DASH.finditer(text)]
+    dashes = [m.start() + text[m.start()].isspace() for m in _SPACED_DASH.finditer(text)]
     cuts = [m.start() for m in _ATTRIBUTION_CUT.finditer(text)]
     spans = []
-    start, d, c = first.end() - 1, 0, 0
+    start, d, c = first.end() - (2 if text.endswith("--", 0, first.end()) else 1), 0, 0
     while True:
         while d < len(dashes) and dashes[d] <= start:
             d += 1
         while c < len(cuts) and cuts[c] <= start:
             c += 1
         end = min(dashes[d] if d < len(dashes) else len(text), cuts[c] if c < len(cuts) else len(text))
-        stop = end
-        while stop > start + 1 and text[stop - 1].isspace():
-            stop -= 1
-        spans.append((start, stop))
+        spans.append((start, _speech_end(text, start, end)))
         while d < len(dashes) and dashes[d] <= end:
             d += 1
         if c < len(cuts) and end == cuts[c]:
@@ -895,30 +901,44 @@ got kept led brought told said spoke heard drew threw struck shook broke lay hun
 """.split())
 
 
+def _reads_as_narration(sentence: str) -> bool:
+    """No "I" or "you", and a past-tense verb among the first words ("He skipped off.")."""
+    words = re.findall(r"[^\W\d_]+", sentence.lower())
+    return not any(w in _FIRST_AND_SECOND_PERSON for w in words) \
+        and any(w in _PAST_WORDS or len(w) > 4 and w.endswith("ed") for w in words[:6])
+
+
+def _speech_end(text: str, start: int, end: int) -> int:
+    """Where unclosed dash speech from ``start`` stops: before ``end`` or the first narration sentence after its first."""
+    sentences = [m.span() for m in _SENTENCE_RE.finditer(text, start, end)]
+    stop = sentences[0][1] if sentences else end
+    for first, last in sentences[1:]:
+        if _reads_as_narration(text[first:last]):
+            break
+        stop = last
+    while stop > start + 1 and text[stop - 1].isspace():
+        stop -= 1
+    return stop
+
+
 def _speech_after_attribution(text: str, cut: int, limit: int) -> tuple[int, int] | None:
     """Dash speech resuming after its attribution ("he said. That will do."), as (start, end).
 
-    The attribution runs to its sentence's end; the sentences after it up
-    to ``limit`` are speech until one reads as narration: no "I" or "you",
-    and a past-tense verb among its first words ("He skipped off").
+    The attribution runs to its sentence's end; the sentence after it, up
+    to ``limit``, opens speech unless it reads as narration (see
+    :func:`_reads_as_narration`), and the speech runs as in :func:`_speech_end`.
     """
     sentences = [m.span() for m in _SENTENCE_RE.finditer(text, cut, limit)]
-    start = end = None
-    for first, last in sentences[1:]:
-        words = re.findall(r"[^\W\d_]+", text[first:last].lower())
-        if not words:
-            break
-        personal = any(w in _FIRST_AND_SECOND_PERSON for w in words)
-        if not personal and any(w in _PAST_WORDS or len(w) > 4 and w.endswith("ed") for w in words[:6]):
-            break
-        if start is None:
-            start = first + len(text[first:last]) - len(text[first:last].lstrip())
-        end = last
-    return (start, end) if start is not None else None
+    if len(sentences) < 2 or _reads_as_narration(text[slice(*sentences[1])]):
+        return None
+    first = sentences[1][0]
+    start = first + len(text[first:limit]) - len(text[first:limit].lstrip())
+    return start, _speech_end(text, start, limit)
 
 
-_DASH_OPENER = re.compile(r"^\s*[—–]|:\s*[—–]|[.!?]\s+[—–](?=\s?[A-Z])")
-_SPACED_DASH = re.compile(r"\s[—–]|[—–]\s")
+_DASH = r"(?:[—–]|--(?!-))"  # an em or en dash, or two hyphens standing for one
+_DASH_OPENER = re.compile(rf"^\s*{_DASH}|:\s*{_DASH}|[.!?]\s+{_DASH}(?=\s?[A-Z])")
+_SPACED_DASH = re.compile(rf"\s{_DASH}|(?<!-){_DASH}\s")
 _SAY_ALTERNATION = "|".join(sorted(SAY_VERBS, key=len, reverse=True))
 # Where unclosed dash speech gives way to its attribution: "! he said",
 # ", Stephen said", ", said Buck Mulligan".
@@ -933,7 +953,9 @@ _MARKS = "\"“”„‘’'—–"
 def _inner(quoted: str) -> str:
     """A quotation's words without its opening and closing marks."""
     text = quoted.strip()
-    if text[:1] in _MARKS:
+    if text.startswith("--"):
+        text = text[2:]
+    elif text[:1] in _MARKS:
         text = text[1:]
     if text[-1:] in _MARKS:
         text = text[:-1]

@@ -118,6 +118,17 @@ def test_dash_speech_resumes_after_its_attribution_until_narration(cast):
     assert {q.speaker for q in quotes} == {"Rupert Giles"}
 
 
+def test_dash_speech_stops_at_a_narration_sentence():
+    assert quotes_of(["— Come up, Kinch! Come up now! He turned and walked to the parapet."]) == [
+        "Come up, Kinch! Come up now!"]
+
+
+def test_two_hyphens_open_dash_dialogue_despite_a_stray_apostrophe():
+    paragraphs = ["The soldiers 'slugs lay in the yard.", "His mother said: -- O, Stephen will apologize.",
+                  "Dante said: -- O, if not, the eagles will come."]
+    assert quotes_of(paragraphs) == ["O, Stephen will apologize.", "O, if not, the eagles will come."]
+
+
 def test_dash_speech_after_an_attribution_is_not_resumed_by_narration():
     assert quotes_of(["— Come in, she said. Spike walked through the door and stopped."]) == ["Come in,"]
 
