@@ -19,7 +19,8 @@ What happens:
    closed quotation, a sentence opening a new quotation, or a capitalised
    narration sentence that is not an attribution ("Spike asks."), starts a
    new paragraph, and so does every sentence opening with a dialogue dash
-   or a heading word ("CHAPTER I .", "PROLOGUE ...");
+   ("—", "--") outside an open quotation, or with a heading word
+   ("CHAPTER I .", "PROLOGUE ...");
    a quotation after narration stays in its paragraph (an action beat)
    unless that narration closed a quotation and either the new quotation
    has its own attribution ('"A," said Jo. "B," sighed Meg.') or the last

@@ -166,7 +166,7 @@ On Of To By With From Into After Before Once Still Even Only Perhaps Maybe Thoug
 Although Because Since Until Unless Whether Why Whatever However Again Soon Later Nothing
 Something Everything Anything Everyone Someone Nobody Somebody Everybody Good Come Go See
 Look Say Tell Ask Mother Father Aunt Uncle Madam Mister Master Sister Brother English
-French Christian Dear Dearest Darling
+French Christian Dear Dearest Darling Poor
 """.split())
 _NOT_NAMES |= {w.replace("'", "’") for w in _NOT_NAMES}  # curly apostrophes too
 

@@ -636,11 +636,12 @@ def test_a_chapter_numeral_is_not_the_narrator(cast):
     assert speakers(['Chapter I Willow waited by the door. "Who is there?"'], cast) == ["Willow Rosenberg"]
 
 
-def test_an_endearment_opening_a_letter_is_no_part_of_a_name():
-    paragraphs = ["Dearest Meg, the house is quiet.", "Dearest Meg, I miss you.", '"Come home," said Meg.']
+def test_an_endearment_or_pity_is_no_part_of_a_name():
+    paragraphs = ["Dearest Meg, the house is quiet.", "Dearest Meg, I miss you.", '"Come home," said Meg.',
+                  "Poor Douglas sat down. Poor Douglas!", '"Never," said Douglas.']
     cast = Cast.from_text(paragraphs)
-    assert cast.canonical("Meg") == "Meg"
-    assert "Dearest Meg" not in cast.names
+    assert (cast.canonical("Meg"), cast.canonical("Douglas")) == ("Meg", "Douglas")
+    assert not {"Dearest Meg", "Poor Douglas"} & set(cast.names)
 
 
 def test_a_sentence_adverb_is_no_part_of_a_name():
