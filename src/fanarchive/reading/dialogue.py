@@ -137,6 +137,14 @@ boatman fisherman farmer shepherd hunter prisoner convict detective inspector st
 professor nurse clergyman parson vicar rector curate priest waiter waitress governess housekeeper
 landlord sailor colonel major general lieutenant gardener innkeeper shopkeeper merchant
 """.split())
+# Head nouns a narrator alternates for one person ("the lad" … "the boy"):
+# a new description whose head shares a set with a described person in
+# sight, with no adjective of its own missing from theirs, is that person.
+_SYNONYM_SET = {
+    **{w: "boy" for w in "boy lad youth youngster".split()},
+    **{w: "girl" for w in "girl lass maiden".split()},
+    **{w: "lady" for w in "lady woman dame".split()},
+}
 _GROUPS = {"men", "women", "children", "people", "folk", "crowd", "company", "party"}
 _PARENTS_AND_SPOUSES = {"mother", "father", "wife", "husband"}
 _MARRIED_TITLES = {"mr", "mrs", "lady", "sir", "lord", "madame", "monsieur", "mme"}
@@ -506,10 +514,12 @@ class Cast:
         words_seen: Counter[str] = Counter()
         keys_of: dict[str, tuple[str, str]] = {}  # surface → (name key, display form), made once each
         named_common: Counter[str] = Counter()  # common words seen as speakers' names
+        also_called: list[tuple[str, str]] = []  # "Miss Trotwood, or Miss Betsey, as …": one person
         for text in paragraph_texts:
             toks = _tokens(text)
             words_seen.update([t.text for t in toks])
             quotes = _QuoteTracker(toks)
+            previous = (-1, "")  # end and key of the last name run
             for i, j in _name_runs(toks):
                 if j - i == 1 and toks[i].text in _NOT_NAMES and _inverted_attribution(toks, i):
                     # "said Good", "cried Mother": a common word used as a name
@@ -526,6 +536,9 @@ class Cast:
                 if surface not in keys_of:
                     keys_of[surface] = (_norm_key(surface), re.sub(r"['’]s$", "", surface))
                 key, shown = keys_of[surface]
+                if _or_as_called(toks, previous[0], i, j):
+                    also_called.append((previous[1], key))
+                previous = (j, key)
                 counts[key] += 1
                 display.setdefault(key, shown)
                 if i > 0 and toks[i - 1].text not in _BEFORE_SENTENCE:
@@ -574,7 +587,9 @@ class Cast:
 
         # Seen speaking, or seen twice and (unless titled or of several
         # words) once mid-sentence.
-        keys = [k for k, c in counts.items() if person_like(k) and (
+        also_called = [(a, b) for a, b in also_called if a in counts and b in counts]
+        called = {k for pair in also_called for k in pair}
+        keys = [k for k, c in counts.items() if k in called or person_like(k) and (
             k in attributed or c >= 2 and (k in mid_sentence or " " in k))]
         full_names = [k for k in counts if " " in k and person_like(k)]
 
@@ -587,6 +602,10 @@ class Cast:
             while canon_of.get(canon_of[key], canon_of[key]) not in seen:
                 seen.add(canon_of[key])
                 canon_of[key] = canon_of.get(canon_of[key], canon_of[key])
+        for first, second in also_called:  # the name seen more often stands for both
+            one, other = sorted((canon_of[first], canon_of[second]), key=lambda k: -counts[k])
+            if one != other and {key_gender(one), key_gender(other)} != {"m", "f"}:
+                canon_of.update({k: one for k, c in canon_of.items() if c == other})
         names = {display[k]: display[canon_of[k]] for k in keys}
         names.update({display[c]: display[c] for c in canon_of.values()})
         genders: dict[str, str] = {}
@@ -608,6 +627,12 @@ def _inverted_attribution(toks: Sequence[_Token], i: int) -> bool:
     """Token ``i`` is the subject of an inverted say-clause ("…,’ said Good.")."""
     return i > 0 and toks[i - 1].low in SAY_VERBS and (
         i + 1 == len(toks) or toks[i + 1].text in _PUNCTUATION_AFTER_NAME)
+
+
+def _or_as_called(toks: Sequence[_Token], previous_end: int, i: int, j: int) -> bool:
+    """The name run ``toks[i:j]`` is the other name in "Caroline, or Sister Carrie, as she was called"."""
+    return previous_end == i - 2 and toks[previous_end].text == "," and toks[i - 1].low == "or" \
+        and j + 1 < len(toks) and toks[j].text == "," and toks[j + 1].low == "as"
 
 
 def _title_gender(key: str) -> str:
@@ -1125,6 +1150,7 @@ class _Attributor:
         marks: dict[int, int] = {}
         last_end = -2  # index of the last sentence end (-2: the first token is at position 1)
         prev_end = last_say = -2
+        learnt: list[tuple[int, str]] = []  # (end, person) of people the narration may describe
         for i, tok in enumerate(tokens):
             kind = tok.kind
             if kind == "end":
@@ -1180,6 +1206,10 @@ class _Attributor:
                     refs[i] = ref
                     if tok.low in _SUBJECT_PRONOUNS:
                         self._mention(ref)
+            if i in refs and (i in names or tok.low in _SUBJECT_PRONOUNS) and refs[i] != self.cast.narrator:
+                learnt.append((names.get(i, i + 1), refs[i]))
+        for end, ref in learnt:  # known from the next chunk on: "He was an old man" mentions him once
+            self._learn_description(tokens, end, ref)
         return _Chunk(tokens, refs, names, (prev_end, last_end), last_say, marks)
 
     def _unnamed(self, gender: str) -> str:
@@ -1196,6 +1226,29 @@ class _Attributor:
             self.known.add(name)
         self.unresolved.add(name)
         return name
+
+    def _learn_description(self, tokens: Sequence[_Token], end: int, ref: str) -> None:
+        """Remember a description the narration gives the person ``ref`` ending at ``end``.
+
+        ("He was an old man, of heavy build" or "Mr. Greyson, the old
+        gentleman who …": "the old man", "the old gentleman" is that
+        person from now on, even if it stood for someone unnamed.)  A
+        bare "man" or "woman" says too little, and a description given a
+        named character stays theirs.
+        """
+        if end + 2 >= len(tokens) or tokens[end + 1].low not in ("a", "an", "the"):
+            return
+        link = tokens[end].low
+        if link not in ("was", "is", ","):
+            return
+        noun_end = self._person_noun_end(tokens, end + 1)
+        if noun_end is None or _possessed(tokens[noun_end - 1].low) != tokens[noun_end - 1].low \
+                or link == "," and noun_end < len(tokens) and tokens[noun_end].low in ("and", "or"):
+            return  # "was the old man's son", "Tom, the boy and Jim"
+        key = " ".join(t.low for t in tokens[end + 2:noun_end])
+        if key not in _UNNAMED.values() and self.described.get(key) not in self.cast_people \
+                and {self.cast.gender(ref), _NOUN_GENDER.get(key.split()[-1], "")} != {"m", "f"}:
+            self._describe(key, ref)
 
     @staticmethod
     def _person_noun_end(tokens: Sequence[_Token], i: int) -> int | None:
@@ -1324,10 +1377,28 @@ class _Attributor:
                         self._describe(key, name)
                     return name
         det = "the" if phrase[0].low in ("a", "an", "this", "that") else phrase[0].low
+        if det == "the" and (same := self._same_described(phrase, in_sight)):
+            self._describe(key, same)
+            return same
         name = " ".join([det, *(t.text for t in phrase[1:])]).replace(" - ", "-")
         self._describe(key, name)
         self.known.add(name)
         return name
+
+    def _same_described(self, phrase: Sequence[_Token], in_sight: Sequence[str]) -> str | None:
+        """The described person in sight that ``phrase`` ("the lad") names again by a synonym ("the boy")."""
+        head = _SYNONYM_SET.get(phrase[-1].low)
+        adjectives = {t.low for t in phrase[1:-1]}
+        generic = adjectives and phrase[-1].low in _NOUN_GENDER
+        if head is None and not generic:
+            return None
+        for name in in_sight:
+            words = name.lower().split()
+            if words[0] == "the" and adjectives <= set(words[1:-1]) \
+                    and (head and _SYNONYM_SET.get(words[-1]) == head or generic and words[-1] in _ROLE_NOUNS) \
+                    and self.described.get(" ".join(words[1:])) == name:
+                return name
+        return None
 
     def _describe(self, key: str, name: str) -> None:
         """Remember that the description ``key`` ("old man") names ``name``."""

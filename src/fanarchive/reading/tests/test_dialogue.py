@@ -921,3 +921,46 @@ def test_the_subject_of_a_clause_ending_in_a_colon_speaks(cast):
     # without the colon the sentence's subject is the one acting before the quote
     assert speakers(['Willow looked at the door, and Spike turned to her. "Not yet."'], cast) == [
         "Willow Rosenberg"]
+
+
+# ---------------------------------------------------------------- one person, several descriptions
+
+
+def test_a_synonym_description_is_the_described_person_in_sight(cast):
+    paragraphs = [
+        'Willow set out the plates. "Is tea ready?" the boy asked.',
+        'The lad sat down at the table. "I\'m starving," he said.',
+    ]
+    assert speakers(paragraphs, cast) == ["the boy", "the boy"]
+
+
+def test_a_man_with_the_adjective_of_a_described_role_is_that_person(cast):
+    paragraphs = [
+        'Willow sighed. "Dull night," said a young officer to her.',
+        '"Come along then," said the young man.',
+    ]
+    assert speakers(paragraphs, cast) == ["the young officer", "the young officer"]
+
+
+def test_what_the_narration_says_someone_was_describes_them_from_then_on(cast):
+    paragraphs = [
+        '"I have a view," he said.',
+        "Willow stared at him. He was an old man, with large eyes.",
+        '"Take it," said the old man.',
+    ]
+    first, last = speakers(paragraphs, cast)
+    assert first == last == "the man"
+
+
+def test_a_description_in_apposition_names_that_character(cast):
+    paragraphs = ["Buffy waited. Giles, the old teacher, came in.", '"Late again," said the old teacher.']
+    assert speakers(paragraphs, cast) == ["Rupert Giles"]
+
+
+def test_cast_from_text_joins_a_name_given_as_what_someone_was_called():
+    paragraphs = [
+        "Miss Harker, or Miss Dolly, as the village always called her, lived alone.",
+        '"Shut the gate," said Miss Dolly.',
+    ]
+    cast = Cast.from_text(paragraphs)
+    assert cast.canonical("Miss Harker") == cast.canonical("Miss Dolly") is not None
