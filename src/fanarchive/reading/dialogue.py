@@ -145,6 +145,7 @@ _SYNONYM_SET = {
     **{w: "girl" for w in "girl lass maiden".split()},
     **{w: "lady" for w in "lady woman dame".split()},
 }
+_PERSON_WORDS = frozenset(_NOUN_GENDER) | _ROLE_NOUNS | {"companion", "friend", "cousin", "neighbour", "neighbor"}
 _GROUPS = {"men", "women", "children", "people", "folk", "crowd", "company", "party"}
 _PARENTS_AND_SPOUSES = {"mother", "father", "wife", "husband"}
 _MARRIED_TITLES = {"mr", "mrs", "lady", "sir", "lord", "madame", "monsieur", "mme"}
@@ -1446,10 +1447,16 @@ class _Attributor:
         return end
 
     def _object_after(self, ch: _Chunk, i: int) -> str | None:
-        """The person spoken to right after a say-verb ("tells her", "to Giles")."""
+        """The person spoken to right after a say-verb ("tells her", "to Giles").
+
+        "her" before a word for a person ("said to her son") is the
+        possessor, not the one spoken to.
+        """
         toks = ch.tokens
         if i < len(toks) and toks[i].low == "to":
             i += 1
+        if i + 1 < len(toks) and toks[i].low == "her" and toks[i + 1].low in _PERSON_WORDS:
+            return None  # "said to her son": someone of hers, unnamed here
         if i < len(toks) and toks[i].low in ("her", "him") or i in ch.names:
             return ch.refs.get(i)
         return None

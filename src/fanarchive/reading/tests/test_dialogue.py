@@ -580,6 +580,13 @@ def test_no_one_addresses_themself():
     assert [q.speaker for q in quotes] == ["Holmes", "Watson", "Holmes"]
 
 
+def test_her_before_a_person_word_is_no_addressee(cast):
+    # "to her son" speaks to the son, so Buffy is not talking to herself
+    paragraphs = ['"Can I stay up?" asked Spike.', 'Buffy smiled, and she said to her son: "One more hour."']
+    quotes = attribute_paragraphs(paragraphs, cast)
+    assert [(q.speaker, q.addressee) for q in quotes][1] == ("Buffy Summers", None)
+
+
 def test_the_narrator_is_not_the_friend_speaking_beside_them():
     cast = Cast(names={"Good": "Good", "Henry": "Henry"}, genders={"Good": "m", "Henry": "m"})
     paragraphs = ["'Three years,' said Good.", "'I am going back,' I said.",
