@@ -23,15 +23,21 @@ What happens:
    ("CHAPTER I .", "PROLOGUE ...");
    a quotation after narration stays in its paragraph (an action beat)
    unless that narration closed a quotation and either the new quotation
-   has its own attribution ('"A," said Jo. "B," sighed Meg.') or the last
-   one asked a question ('"Why?" asked Jo. "Because."'): then it is a
-   reply.  When the tokeniser put that attribution in a sentence of its
+   has its own attribution or the last one asked a question: then it is
+   a reply ('"A," said Jo. "B," sighed Meg.', '"Why?" asked Jo.
+   "Because."').  The new quotation's attribution follows where it closes
+   in its sentence (a speaking verb with its particle counts: '"B," went
+   on Meg.') or, when it closes on '?' or '!', opens the next sentence
+   ('"B!"' / 'cried Meg.'), since a quotation ending in '.' ends its
+   sentence.
+   When the tokeniser put the question's attribution in a sentence of its
    own ('"Is that his name?"' / 'asked Lord Henry.' / '"Yes, it is."'),
-   only a quotation opening with an answer word (yes, no, because …)
-   is taken for a reply, since an asker often goes on.
+   the question makes a reply only of a quotation opening with an answer
+   word (yes, no, because …), since an asker often goes on.
    A straight mark opening a sentence opens a quotation and one ending it
    closes one, so a stray mark cannot invert every later quote of a
-   single-quoted book.  Gold labels are not consulted.
+   single-quoted book; in a book quoted with double marks a lone
+   apostrophe ("an' you") closes nothing.  Gold labels are not consulted.
 2. :func:`find_quotations` + :func:`attribute_paragraphs` run with a cast
    from :meth:`Cast.from_text` (no canon data for novels).
 3. Each gold quote is aligned to the predicted quote sharing most of its
@@ -83,7 +89,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from fanarchive.reading.dialogue import NARRATOR, SAY_VERBS, Cast, attribute_paragraphs  # noqa: E402
+from fanarchive.reading.dialogue import NARRATOR, PHRASAL_SAY, SAY_VERBS, Cast, attribute_paragraphs  # noqa: E402
 from fanarchive.reading.model import Quote  # noqa: E402
 from fanarchive.testing import shared_data  # noqa: E402
 
@@ -91,6 +97,7 @@ _NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "”", "’", "...",
                     "'re", "'ve", "'d", "'m", "’s", "’ll", "’re", "’ve", "’d", "’m", "n’t"}
 _NO_SPACE_AFTER = {"(", "[", "“", "‘"}
 _CLOSERS = {"”", '"', "’", "'"}
+_QUOTE_MARKS = _CLOSERS | {"“", "‘"}
 _TITLES = {"mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "the", "a", "an", "st", "master",
            "mister", "madame", "madam", "mme", "mlle", "monsieur", "capt", "captain", "col"}
 _ARTICLES = {"the", "a", "an"}
@@ -116,6 +123,7 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
     single_style = _single_style(sentences)
     straight = {'"', "'"} if single_style else {'"'}
     openers = {"“", '"', "—", "–"} | ({"‘", "'"} if single_style else set())
+    closers = {"”", '"'} | ({"’", "'"} if single_style else set())  # an apostrophe closes nothing
     paragraphs: list[list[str]] = []
     where: dict[tuple[int, int], tuple[int, int, int]] = {}
     quote_open = False  # a quotation is open at this point of the text
@@ -134,12 +142,13 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
             # is the speaker's own); a heading opens a chapter
             newpara = True
         elif tokens[0] in openers:
-            # '"A," said Jo. "B," sighed Meg.' and '"Why?" asked Jo. "Because."'
-            # are two speakers; '"A," said Jo. "B."' is one going on
-            # after an attribution line of its own ('"Why?" / asked Jo. / "Because."')
-            # only an answer word marks a reply: the asker often goes on
+            # '"A," said Jo. "B," sighed Meg.' (also '"B!" / cried Meg.') and
+            # '"Why?" asked Jo. "Because."' are two speakers; '"A," said Jo. "B."'
+            # is one going on.  After an attribution line of its own
+            # ('"Why?" / asked Jo. / "Because."') only an answer word makes a
+            # reply to the question: the asker often goes on
             answered = asked and (not carried or len(tokens) > 1 and tokens[1].lower() in _ANSWER_WORDS)
-            replies = closed_in_sentence and not quote_open and (answered or _says_apart(tokens))
+            replies = closed_in_sentence and not quote_open and (answered or _says_apart(sentences, s, closers))
             newpara = after_quote or replies
         else:
             newpara = after_quote and tokens[0][:1].isupper() and not _attributes(tokens)
@@ -147,7 +156,7 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
             paragraphs.append([])
             length, prev, prev_opened, quote_open = 0, None, False, False
         parts = paragraphs[-1]
-        if set(tokens) & (_CLOSERS | openers) or not _attributes(tokens):
+        if set(tokens) & (closers | openers) or not _attributes(tokens):
             # an attribution on its own line ('"Why?" / asked Jo.') keeps
             # what the quotation before it ended with
             closed_in_sentence = asked = carried = False
@@ -174,7 +183,7 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
                 # are two speakers' lines run together by the tokeniser
                 paragraphs.append([])
                 parts, length, space = paragraphs[-1], 0, False
-            if tok in _CLOSERS and not quote_open and not opened:
+            if tok in closers and not quote_open and not opened:
                 closed_in_sentence = True
                 asked = prev == "?"
             if space:
@@ -187,12 +196,27 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
     return Excerpt(["".join(p) for p in paragraphs], where)
 
 
-def _says_apart(tokens: list[str]) -> bool:
-    """The sentence attributes its own quotation right after it closes."""
+def _says_apart(sentences: list[list[str]], s: int, closers: set[str]) -> bool:
+    """The quotation opening sentence ``s`` is attributed right after it closes.
+
+    The attribution follows in the sentence ('"B," sighed Meg.') or, when the
+    quotation closes the sentence on '?' or '!', opens the next one
+    ('"Good heavens!"' / 'I added.'); a quotation ending in '.' ends its sentence.
+    """
+    tokens = sentences[s]
     for t, tok in enumerate(tokens[1:], 1):
-        if tok in _CLOSERS:
-            return _attributes(tokens[t + 1:t + 4])
+        if tok in closers:
+            after = tokens[t + 1:t + 4]
+            if not after and tokens[t - 1] in ("?", "!") and s + 1 < len(sentences):
+                after = sentences[s + 1][:4]
+            return bool(after) and after[0] not in _QUOTE_MARKS and (_attributes(after) or _goes_on(after))
     return False
+
+
+def _goes_on(tokens: list[str]) -> bool:
+    """A verb and particle of speaking ('went on Sir Henry', 'he broke in')."""
+    words = [t.lower() for t in tokens]
+    return any(PHRASAL_SAY.get(word) == particle for word, particle in zip(words, words[1:]))
 
 
 def _attributes(tokens: list[str]) -> bool:

@@ -45,3 +45,22 @@ def test_a_dash_inside_an_open_quotation_is_the_speakers_own():
 
 def test_a_dash_opening_a_sentence_outside_quotations_is_dash_dialogue():
     assert len(paragraphs("He stopped .", "— Come up !", "-- Why ?")) == 3
+
+
+def test_an_exclamation_attributed_in_the_next_sentence_is_a_reply():
+    assert paragraphs('" Oh ! " cried Ann .', '" Good heavens ! "', "I added .") == [
+        '"Oh!" cried Ann.', '"Good heavens!" I added.']
+
+
+def test_a_speaking_verb_with_its_particle_attributes_a_reply():
+    assert paragraphs('" Thanks , " I said .', '" I rode all day , " he went on .') == [
+        '"Thanks," I said.', '"I rode all day," he went on.']
+
+
+def test_narration_after_a_quotation_ending_in_a_full_stop_attributes_nothing():
+    assert len(paragraphs('" Sit , " said Ann .', '" It is done . "', "The boy began to eat .")) == 1
+
+
+def test_an_apostrophe_in_a_double_quoted_book_closes_no_quotation():
+    assert paragraphs('" Tie it , " the man said .', "\" Pull it , an ' it holds , \" said Tom .") == [
+        '"Tie it," the man said.', "\"Pull it, an' it holds,\" said Tom."]

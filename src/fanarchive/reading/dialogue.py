@@ -97,9 +97,9 @@ SAY_VERBS: frozenset[str] = frozenset(
 """Inflected verbs of speaking ("says", "asked", "growls" …)."""
 
 # "went on", "put in", "broke in": a verb and particle that introduce speech together
-_PHRASAL_SAY = {"went": "on", "goes": "on", "put": "in", "puts": "in", "broke": "in",
-                "breaks": "in", "cut": "in", "cuts": "in", "chimed": "in", "chimes": "in"}
-_PHRASAL_STARTS = frozenset(_PHRASAL_SAY)
+PHRASAL_SAY = {"went": "on", "goes": "on", "put": "in", "puts": "in", "broke": "in",
+               "breaks": "in", "cut": "in", "cuts": "in", "chimed": "in", "chimes": "in"}
+_PHRASAL_STARTS = frozenset(PHRASAL_SAY)
 
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "i"})
 _GENDER_PRONOUNS = {
@@ -1440,7 +1440,7 @@ class _Attributor:
         end = None
         if i < len(toks) and toks[i].low in SAY_VERBS:
             end = i + 1
-        elif i + 1 < len(toks) and toks[i].low in _PHRASAL_STARTS and toks[i + 1].low == _PHRASAL_SAY[toks[i].low]:
+        elif i + 1 < len(toks) and toks[i].low in _PHRASAL_STARTS and toks[i + 1].low == PHRASAL_SAY[toks[i].low]:
             end = i + 2
         if end is not None and end < len(toks) and toks[end].low in _REPORTED:
             return None
