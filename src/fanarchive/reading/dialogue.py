@@ -1723,6 +1723,7 @@ class _Attributor:
         self.quote_before = None
         guesses: list[_Guess | None] = []
         unresolved = False  # some guess is a pronoun that found no one, or "the reply"
+        handed_on: _Guess | None = None
         for k, (start, end, _, _) in enumerate(regions):
             after = clauses[k + 1]
             if after is not None and k + 1 < len(regions) and _ends_sentence(text, end) \
@@ -1743,8 +1744,14 @@ class _Attributor:
                     before = self._introducer(chunks[k])
             # "…," said X: the clause after a comma-ended quote is its own;
             # otherwise a clause introducing the quote ("X said, …") wins.
+            if before is None and handed_on is not None:
+                before = handed_on
             guess = after if after is not None and (_inner(text[start:end]).endswith(",") or before is None) \
                 else before or after
+            # "“A,” said Jo, “B?” Meg laughed. “C.”": a clause naming someone
+            # else after a quote its own clause attributes introduces the next
+            handed_on = after if after is not None and guess is before and after.speaker != guess.speaker \
+                else None
             if guess is not None and guess.speaker in self.unresolved:
                 unresolved = True
                 if guess.speaker == _REPLIER:
