@@ -52,12 +52,12 @@ whimper grunt huff quip counter correct confess concede acknowledge begin
 resume pursue chime prompt urge order instruct query question muse venture
 persist press soothe coax greet inform reassure sing speak recite intone pray
 swear curse ejaculate cackle wail howl lament scold chide reason admonish
-conclude interpose mimic echo finish smirk grin sniff rumble
+conclude interpose mimic echo finish smirk grin sniff rumble think
 """.split()
 
 _IRREGULAR_PAST = {
     "say": "said", "tell": "told", "speak": "spoke", "begin": "began",
-    "swear": "swore", "sing": "sang", "snap": "snapped", "sob": "sobbed",
+    "swear": "swore", "think": "thought", "sing": "sang", "snap": "snapped", "sob": "sobbed",
     "beg": "begged", "quip": "quipped", "grin": "grinned", "chat": "chatted",
     "admit": "admitted", "regret": "regretted", "fret": "fretted", "plead": "pleaded",
 }

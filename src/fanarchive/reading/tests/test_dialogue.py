@@ -976,3 +976,8 @@ def test_cast_from_text_joins_a_name_given_as_what_someone_was_called():
 def test_a_clause_naming_someone_else_after_an_attributed_quote_introduces_the_next(cast):
     paragraphs = ['"You never came," said Buffy, "and why not?" Spike laughed. "I was busy!" Buffy frowned.']
     assert speakers(paragraphs, cast) == ["Buffy Summers", "Buffy Summers", "Spike"]
+
+
+def test_a_quoted_thought_is_attributed_like_speech(cast):
+    paragraphs = ['Buffy and Willow sat down. "Idiot," thought Spike, watching them. "She never even looks."']
+    assert speakers(paragraphs, cast) == ["Spike", "Spike"]
