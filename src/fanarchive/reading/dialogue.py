@@ -157,6 +157,10 @@ _NP_STOP = {"to", "in", "at", "with", "and", "as", "who", "from", "of", "on", "i
             "was", "were", "is", "are", "be", "been", "had", "has", "have", "would", "could",
             "should", "will", "shall", "did", "does", "do", "might", "must", "can"}
 _CLAUSE_OPENERS = {"and", "but", "then", "as", "when", "while"}
+# Verbs after "a man" that make a statement about anyone ("A woman should …",
+# "When a girl leaves home …"), not the narrative introduction of someone
+_GENERIC_VERBS = frozenset("is has does should must can may will cannot might ought".split())
+_FREQUENCY_ADVERBS = frozenset("always never often seldom sometimes usually".split())
 _REPLY_VERBS = {"answered", "answers", "replied", "replies", "returned", "returns", "rejoined",
                 "rejoins", "retorted", "retorts", "responded", "responds"}
 _REPORTED = {"that", "whether", "if", "how", "nothing"}  # "replied that …": reported, not quoted
@@ -314,6 +318,26 @@ def _description_end(toks: Sequence[_Token], i: int) -> int:
     while j > i + 2 and toks[j - 1].low.endswith("ed"):
         j -= 1  # "my mother whinnied": the verb is not part of her
     return j
+
+
+def _generic_statement(tokens: Sequence[_Token], noun_end: int) -> bool:
+    """Whether "a man" ending at ``noun_end`` is the subject of a present-tense or modal verb.
+
+    ("A woman should some day write …", "When a girl leaves her home, she
+    does …": any woman, not one the story met.)  Narration is told in the
+    past, so an indefinite subject with a past verb introduces someone.
+    A possessive is no subject ("A man's hands shook").
+    """
+    if _possessed(tokens[noun_end - 1].text) != tokens[noun_end - 1].text:
+        return False
+    k = noun_end
+    while k < len(tokens) and (tokens[k].low in _FREQUENCY_ADVERBS or tokens[k].low.endswith("ly")):
+        k += 1  # "A woman always notices …"
+    if k >= len(tokens):
+        return False
+    verb = tokens[k].text
+    return verb in _GENERIC_VERBS or verb.isalpha() and verb.islower() \
+        and verb.endswith("s") and not verb.endswith(("ss", "us")) and verb != "was"
 
 
 def _description_word(tok: _Token) -> bool:
@@ -1180,7 +1204,8 @@ class _Attributor:
                 if sentence_pos <= 1:  # "The doctor came back. … he announced"
                     self.subjects[self.cast.gender(epithet[0])] = (epithet[0], self.total_mentions)
             elif tok.low in ("the", "a", "an") and (sentence_pos <= 1 or tokens[i - 1].text == ",") \
-                    and (end := self._person_noun_end(tokens, i)):
+                    and (end := self._person_noun_end(tokens, i)) \
+                    and not (tok.low != "the" and _generic_statement(tokens, end)):
                 # "The woman did not answer. … she whispered": a described subject
                 # ("A man's voice …" introduces "the man"), also after an opening
                 # phrase ("Concerning that night, the man spoke …")
