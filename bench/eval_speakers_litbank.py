@@ -122,6 +122,7 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
     """
     single_style = _single_style(sentences)
     straight = {'"', "'"} if single_style else {'"'}
+    sentences, keys = _reattach_openers(sentences, straight)
     openers = {"“", '"', "—", "–"} | ({"‘", "'"} if single_style else set())
     closers = {"”", '"'} | ({"’", "'"} if single_style else set())  # an apostrophe closes nothing
     paragraphs: list[list[str]] = []
@@ -152,7 +153,7 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
             newpara = after_quote or replies
         else:
             newpara = after_quote and tokens[0][:1].isupper() and not _attributes(tokens)
-        if not paragraphs or newpara or (s, 0) in breaks:
+        if not paragraphs or newpara or keys[s][0] in breaks:
             paragraphs.append([])
             length, prev, prev_opened, quote_open = 0, None, False, False
         parts = paragraphs[-1]
@@ -178,7 +179,7 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
                 quote_open = opened = True
             elif tok == "”" or (tok == "’" and single_style):
                 quote_open = False
-            if t and (s, t) in breaks or opened and t and prev in _CLOSERS and not prev_opened:
+            if t and keys[s][t] in breaks or opened and t and prev in _CLOSERS and not prev_opened:
                 # quotes back to back in one sentence ('… me ----" "Florence can …')
                 # are two speakers' lines run together by the tokeniser
                 paragraphs.append([])
@@ -189,11 +190,39 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
             if space:
                 parts.append(" ")
                 length += 1
-            where[(s, t)] = (len(paragraphs) - 1, length, length + len(tok))
+            where[keys[s][t]] = (len(paragraphs) - 1, length, length + len(tok))
             parts.append(tok)
             length += len(tok)
             prev, prev_opened = tok, opened
     return Excerpt(["".join(p) for p in paragraphs], where)
+
+
+def _reattach_openers(sentences: list[list[str]], straight: set[str]
+                      ) -> tuple[list[list[str]], list[list[tuple[int, int]]]]:
+    """Move a straight mark the tokeniser left at the end of a sentence to the sentence it opens.
+
+    ('" Yes , " she said . "' / 'Come in . "': the last mark closes no
+    quotation, it opens the next sentence's.)  Marks are followed as
+    :func:`detokenise` reads them: one opening a sentence, or inside one
+    while none is open, opens.  Returns the sentences and, for each token,
+    its (sentence, token) position in the input.
+    """
+    moved = [list(tokens) for tokens in sentences]
+    keys = [[(s, t) for t in range(len(tokens))] for s, tokens in enumerate(sentences)]
+    quote_open = False
+    for s, tokens in enumerate(moved):
+        last = len(tokens) - 1
+        open_before = quote_open  # a sentence inside a quotation may hold a nested one's marks
+        for t, tok in enumerate(tokens):
+            if tok not in straight:
+                continue
+            stray = t == last and t and not quote_open and not open_before and tokens[t - 1] in (".", "!", "?")
+            if stray and s + 1 < len(moved) and moved[s + 1] and moved[s + 1][0] not in straight:
+                moved[s + 1].insert(0, tokens.pop())
+                keys[s + 1].insert(0, keys[s].pop())
+                break
+            quote_open = t == 0 or (t < last and not quote_open)
+    return moved, keys
 
 
 def _says_apart(sentences: list[list[str]], s: int, closers: set[str]) -> bool:

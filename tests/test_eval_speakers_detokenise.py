@@ -64,3 +64,12 @@ def test_narration_after_a_quotation_ending_in_a_full_stop_attributes_nothing():
 def test_an_apostrophe_in_a_double_quoted_book_closes_no_quotation():
     assert paragraphs('" Tie it , " the man said .', "\" Pull it , an ' it holds , \" said Tom .") == [
         '"Tie it," the man said.', "\"Pull it, an' it holds,\" said Tom."]
+
+
+def test_a_mark_left_at_the_end_of_a_sentence_opens_the_next_one():
+    assert paragraphs('" Fine , " he said . "', "Come in . \"") == ['"Fine," he said. "Come in."']
+
+
+def test_a_mark_closing_a_nested_quote_inside_a_quotation_stays_where_it_is():
+    assert paragraphs('He read : " Dear Sir .', '" Yours , " ANNE . "', "Then he slept .") == [
+        'He read: "Dear Sir. "Yours," ANNE."', "Then he slept."]
