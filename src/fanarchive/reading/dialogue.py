@@ -1336,6 +1336,9 @@ class _Attributor:
             ref = ch.refs.get(i)
             # an unresolved "he said" still says the speaker is someone unnamed
             return ref or _SOMEONE, "pronoun", i + 1
+        if tok.low == "another":  # "said another (woman)": someone new, not the one last met
+            j = _description_end(toks, i)
+            return self.description(toks[i:j], None), "explicit", j
         family_word = i + 1 < len(toks) and toks[i + 1].low in _NOUN_GENDER
         if tok.low in _DETERMINERS and (tok.low not in ("his", "her") or family_word):
             j = _description_end(toks, i)
@@ -1371,7 +1374,7 @@ class _Attributor:
                 if canon:
                     return canon
         key = " ".join(t.low for t in phrase[1:])
-        if key in self.described:
+        if key in self.described and phrase[0].low != "another":  # "another woman" is someone new
             return self.described[key]
         gender = _NOUN_GENDER.get(phrase[-1].low, "")
         holders = self.title_holders.get(key, ())
@@ -1392,7 +1395,7 @@ class _Attributor:
                 or self._parent_in_sight(phrase[-1].low, gender, in_sight)
             if relative:
                 return relative
-        elif gender and phrase[0].low not in ("my", "your", "our", "their", "a", "an"):
+        elif gender and phrase[0].low not in ("my", "your", "our", "their", "a", "an", "another"):
             # "the girl" may be a named girl, but not the one who just spoke
             # ("my father" is no one met so far, "a woman" someone new)
             talking = set(self.speakers[-1:])
@@ -1407,7 +1410,8 @@ class _Attributor:
             self._describe(key, same)
             return same
         name = " ".join([det, *(t.text for t in phrase[1:])]).replace(" - ", "-")
-        self._describe(key, name)
+        if key:  # not a bare "another"
+            self._describe(key, name)
         self.known.add(name)
         return name
 

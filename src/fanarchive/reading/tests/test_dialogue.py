@@ -990,3 +990,14 @@ def test_a_clause_naming_someone_else_after_an_attributed_quote_introduces_the_n
 def test_a_quoted_thought_is_attributed_like_speech(cast):
     paragraphs = ['Buffy and Willow sat down. "Idiot," thought Spike, watching them. "She never even looks."']
     assert speakers(paragraphs, cast) == ["Spike", "Spike"]
+
+
+def test_said_another_is_someone_new_not_the_last_of_that_description(cast):
+    paragraphs = [
+        "Two soldiers stood at the gate of the Bronze.",
+        "“They will never let us in,” said the soldier.",
+        "“They will,” said another soldier, and spat.",
+        "“Nonsense,” said another.",
+    ]
+    first, second, third = speakers(paragraphs, cast)
+    assert len({first, second, third}) == 3
