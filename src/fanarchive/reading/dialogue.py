@@ -157,6 +157,7 @@ _NP_STOP = {"to", "in", "at", "with", "and", "as", "who", "from", "of", "on", "i
             "was", "were", "is", "are", "be", "been", "had", "has", "have", "would", "could",
             "should", "will", "shall", "did", "does", "do", "might", "must", "can"}
 _CLAUSE_OPENERS = {"and", "but", "then", "as", "when", "while"}
+_SUBORDINATORS = {"when", "while", "as", "because", "though", "although", "if", "until", "since", "whenever"}
 # Verbs after "a man" that make a statement about anyone ("A woman should …",
 # "When a girl leaves home …"), not the narrative introduction of someone
 _GENERIC_VERBS = frozenset("is has does should must can may will cannot might ought".split())
@@ -1549,17 +1550,24 @@ class _Attributor:
         # the clause's subject: (speaker, method), or the index of a
         # description ("The old lady … said") resolved only if it speaks
         subject: tuple[str, str] | int | None = None
+        # the subject of the main clause while a subordinate one ("when he
+        # spoke to her") has its own: ", and then said" goes back to it
+        main_subject: tuple[str, str] | int | None = None
         clause_start = begin
         for k in range(begin, stop):
             tok = toks[k]
             if tok.text in _SENTENCE_END:
-                subject, clause_start = None, k + 1
+                subject, main_subject, clause_start = None, None, k + 1
                 continue
             opens_clause = k == clause_start or toks[k - 1].text in ",;:" \
                 or toks[k - 1].low in _CLAUSE_OPENERS
+            if main_subject is not None and tok.low in ("and", "but") and toks[k - 1].text == ",":
+                subject, main_subject = main_subject, None
             if k in ch.refs and (k in ch.names or tok.low in _SUBJECT_PRONOUNS):
                 # "he", "she", "I" are always subjects; a name when it opens a clause
                 if k not in ch.names or subject is None or opens_clause:
+                    if k and toks[k - 1].low in _SUBORDINATORS and subject is not None:
+                        main_subject = subject
                     subject = (ch.refs[k], "explicit" if k in ch.names else "pronoun")
             elif opens_clause and subject is None and tok.low in _DETERMINERS:
                 subject = k

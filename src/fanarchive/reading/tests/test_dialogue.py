@@ -1001,3 +1001,11 @@ def test_said_another_is_someone_new_not_the_last_of_that_description(cast):
     ]
     first, second, third = speakers(paragraphs, cast)
     assert len({first, second, third}) == 3
+
+
+def test_a_say_verb_after_a_subordinate_clause_goes_back_to_the_main_subject(cast):
+    paragraphs = [
+        "Spike leaned on the crypt door.",
+        "Buffy came in. She frowned when he spoke to her, and then said: “Go away.”",
+    ]
+    assert speakers(paragraphs, cast) == ["Buffy Summers"]
