@@ -201,27 +201,33 @@ def _reattach_openers(sentences: list[list[str]], straight: set[str]
                       ) -> tuple[list[list[str]], list[list[tuple[int, int]]]]:
     """Move a straight mark the tokeniser left at the end of a sentence to the sentence it opens.
 
-    ('" Yes , " she said . "' / 'Come in . "': the last mark closes no
-    quotation, it opens the next sentence's.)  Marks are followed as
+    ('" Yes , " she said . "' / 'Come in . "', or '… thoughts -- " "' / 'Walk
+    in ! "': the last mark, after a sentence end or a closing mark, closes
+    no quotation; it opens the next sentence's.)  Marks are followed as
     :func:`detokenise` reads them: one opening a sentence, or inside one
-    while none is open, opens.  Returns the sentences and, for each token,
-    its (sentence, token) position in the input.
+    while none is open, opens.  A sentence where a mark opened inside an
+    open quotation holds a nested one ('" Yours , " ANNE . "') and keeps
+    its marks.  Returns the sentences and, for each token, its (sentence,
+    token) position in the input.
     """
     moved = [list(tokens) for tokens in sentences]
     keys = [[(s, t) for t in range(len(tokens))] for s, tokens in enumerate(sentences)]
     quote_open = False
     for s, tokens in enumerate(moved):
         last = len(tokens) - 1
-        open_before = quote_open  # a sentence inside a quotation may hold a nested one's marks
+        nested = False
         for t, tok in enumerate(tokens):
             if tok not in straight:
                 continue
-            stray = t == last and t and not quote_open and not open_before and tokens[t - 1] in (".", "!", "?")
+            stray = t == last and t and not quote_open and not nested \
+                and (tokens[t - 1] in (".", "!", "?") or tokens[t - 1] in straight)
             if stray and s + 1 < len(moved) and moved[s + 1] and moved[s + 1][0] not in straight:
                 moved[s + 1].insert(0, tokens.pop())
                 keys[s + 1].insert(0, keys[s].pop())
                 break
-            quote_open = t == 0 or (t < last and not quote_open)
+            opens = t == 0 or (t < last and not quote_open)
+            nested = nested or opens and quote_open
+            quote_open = opens
     return moved, keys
 
 

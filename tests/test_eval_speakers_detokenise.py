@@ -73,3 +73,7 @@ def test_a_mark_left_at_the_end_of_a_sentence_opens_the_next_one():
 def test_a_mark_closing_a_nested_quote_inside_a_quotation_stays_where_it_is():
     assert paragraphs('He read : " Dear Sir .', '" Yours , " ANNE . "', "Then he slept .") == [
         'He read: "Dear Sir. "Yours," ANNE."', "Then he slept."]
+
+
+def test_a_mark_left_after_a_closing_mark_opens_the_next_sentence():
+    assert paragraphs('" I had hoped -- " "', 'Go away ! "') == ['"I had hoped --"', '"Go away!"']
