@@ -145,7 +145,8 @@ _SYNONYM_SET = {
     **{w: "girl" for w in "girl lass maiden".split()},
     **{w: "lady" for w in "lady woman dame".split()},
 }
-_PERSON_WORDS = frozenset(_NOUN_GENDER) | _ROLE_NOUNS | {"companion", "friend", "cousin", "neighbour", "neighbor"}
+_PERSON_NOUNS = frozenset(_NOUN_GENDER) | _ROLE_NOUNS
+_PERSON_WORDS = _PERSON_NOUNS | {"companion", "friend", "cousin", "neighbour", "neighbor"}
 _GROUPS = {"men", "women", "children", "people", "folk", "crowd", "company", "party"}
 _PARENTS_AND_SPOUSES = {"mother", "father", "wife", "husband"}
 _MARRIED_TITLES = {"mr", "mrs", "lady", "sir", "lord", "madame", "monsieur", "mme"}
@@ -254,7 +255,6 @@ _SENTENCE_END = {".", "!", "?", ";"}
 _ELISIONS = {"m", "em", "round", "cause", "til", "tis", "twas", "bout", "im", "er", "ere",
              "e", "ave", "ad", "alf", "ow", "ello", "n", "s", "ll", "re", "ve", "d", "t",
              "un", "appen", "nuff", "course", "kay", "cos", "coz", "fore", "neath", "tween"}
-_DASHES = "—–"
 _DOUBLE_OPEN, _DOUBLE_CLOSE = "“„", "”"
 _SINGLE_OPEN = "‘"
 _SINGLE_MARKS = "'’"
@@ -1282,7 +1282,7 @@ class _Attributor:
         """End of "the [adjective] woman" (or "a man's", "the old doctor") at ``i``: a person."""
         for j in range(i + 1, min(i + 4, len(tokens))):
             tok = tokens[j]
-            if _possessed(tok.low) in _NOUN_GENDER or _possessed(tok.low) in _ROLE_NOUNS:
+            if _possessed(tok.low) in _PERSON_NOUNS:
                 return j + 1
             if tok.capitalised or not _description_word(tok):
                 return None
@@ -1994,10 +1994,7 @@ def _merge_address_names(quotes: list[Quote], cast: Cast, narrated: set[str]) ->
         (who, n), *rest = tally.most_common(2)
         if who and n >= 2 and n > 2 * sum(c for _, c in rest) and {cast.gender(called), cast.gender(who)} != {"m", "f"}:
             renames[called] = who
-    if renames:
-        for quote in quotes:
-            quote.speaker = renames.get(quote.speaker, quote.speaker) if quote.speaker else None
-            quote.addressee = renames.get(quote.addressee, quote.addressee) if quote.addressee else None
+    _rename(quotes, renames)
 
 
 def _realign_alternation(quotes: list[Quote], texts: Sequence[str]) -> None:
@@ -2088,6 +2085,11 @@ def _name_the_unnamed(quotes: list[Quote], cast: Cast) -> None:
         genders = {cast.gender(unnamed), cast.gender(best)}
         if n >= 1 and n > 2 * rest[0][1] and not {"m", "f"} <= genders:
             renames[unnamed] = best
+    _rename(quotes, renames)
+
+
+def _rename(quotes: list[Quote], renames: dict[str, str]) -> None:
+    """Give every quote's speaker and addressee the name ``renames`` maps them to."""
     for quote in quotes:
         quote.speaker = renames.get(quote.speaker, quote.speaker) if quote.speaker else None
         quote.addressee = renames.get(quote.addressee, quote.addressee) if quote.addressee else None
