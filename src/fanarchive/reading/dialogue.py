@@ -1763,10 +1763,12 @@ class _Attributor:
         handed_on: _Guess | None = None
         for k, (start, end, _, _) in enumerate(regions):
             after = clauses[k + 1]
-            if after is not None and k + 1 < len(regions) and _ends_sentence(text, end) \
-                    and self._verb_at(chunks[k + 1].tokens, 0) is None:
+            if after is not None and (k + 1 < len(regions) or k and guesses[k - 1] is not None) \
+                    and _ends_sentence(text, end) and self._verb_at(chunks[k + 1].tokens, 0) is None:
                 # “I know.” Tom sighed. “Go on.”: a sentence of its own after a
-                # full stop is a beat leading into the next quote
+                # full stop is a beat leading into the next quote; after the
+                # last, it does not take the turn from its speaker ("“A,” I
+                # said. “B.” He laughed.")
                 after = None
             before = None
             if _char_before(text, start) in ",:—–":

@@ -739,6 +739,12 @@ def test_a_sentence_after_a_full_stop_leads_into_the_next_quote(cast):
     assert speakers([text], cast) == ["Willow Rosenberg", "Spike"]
 
 
+def test_a_sentence_after_the_last_quote_does_not_take_the_turn(cast):
+    paragraphs = ['"Late again," said Spike.',
+                  '"Not yet," Buffy said. "Give me a minute." He laughed and looked away.']
+    assert speakers(paragraphs, cast) == ["Spike", "Buffy Summers", "Buffy Summers"]
+
+
 def test_his_wife_after_a_vocative_is_the_wife_of_the_one_addressed():
     cast = Cast(names={"Mr. Pell": "Mr. Pell", "Mrs. Pell": "Mrs. Pell", "Mr. Quill": "Mr. Quill"},
                 genders={"Mr. Pell": "m", "Mrs. Pell": "f", "Mr. Quill": "m"})
