@@ -1204,12 +1204,13 @@ class _Attributor:
                 self._mention(epithet[0])
                 if sentence_pos <= 1:  # "The doctor came back. … he announced"
                     self.subjects[self.cast.gender(epithet[0])] = (epithet[0], self.total_mentions)
-            elif tok.low in ("the", "a", "an") and (sentence_pos <= 1 or tokens[i - 1].text == ",") \
+            elif tok.low in ("the", "a", "an", "my", "our") and (sentence_pos <= 1 or tokens[i - 1].text == ",") \
                     and (end := self._person_noun_end(tokens, i)) \
                     and not (tok.low != "the" and _generic_statement(tokens, end)):
                 # "The woman did not answer. … she whispered": a described subject
-                # ("A man's voice …" introduces "the man"), also after an opening
-                # phrase ("Concerning that night, the man spoke …")
+                # ("A man's voice …" introduces "the man"; "My father's face
+                # brightened. … he would say" is the narrator's father), also
+                # after an opening phrase ("Concerning that night, the man spoke …")
                 phrase = [*tokens[i:end - 1], _Token(_possessed(tokens[end - 1].text))]
                 ref = refs[i] = self.description(phrase, None)
                 names[i] = end

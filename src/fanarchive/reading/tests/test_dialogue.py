@@ -745,6 +745,12 @@ def test_a_sentence_after_the_last_quote_does_not_take_the_turn(cast):
     assert speakers(paragraphs, cast) == ["Spike", "Buffy Summers", "Buffy Summers"]
 
 
+def test_my_father_opening_a_sentence_is_the_he_that_follows(cast):
+    paragraphs = ["Spike had gone home.",
+                  'My father smiled at the mention of Spike. "A clever man," he would say.']
+    assert speakers(paragraphs, cast) == ["my father"]
+
+
 def test_his_wife_after_a_vocative_is_the_wife_of_the_one_addressed():
     cast = Cast(names={"Mr. Pell": "Mr. Pell", "Mrs. Pell": "Mrs. Pell", "Mr. Quill": "Mr. Quill"},
                 genders={"Mr. Pell": "m", "Mrs. Pell": "f", "Mr. Quill": "m"})
