@@ -1055,6 +1055,8 @@ def find_quotations(texts: Sequence[str]) -> list[QuoteSpan]:
 
 _SOMEONE = ""  # speaker of a "he said" whose "he" cannot be resolved
 _REPLIER = "\x00"  # speaker of a quote that "was the reply": the other party
+# What a speaker's words are called when they stand for the speaker ("his voice said").
+_SPEECH_NOUNS = {"voice", "tone", "tones", "advice", "answer", "reply", "response", "words", "lips"}
 _REPLY_NOUNS = {"reply", "answer", "response", "rejoinder", "retort"}
 _Region = tuple[int, int, QuoteSpan, bool]  # start, end, quote, continues an earlier paragraph's
 
@@ -1342,6 +1344,8 @@ class _Attributor:
             j = _description_end(toks, i)
             return self.description(toks[i:j], None), "explicit", j
         family_word = i + 1 < len(toks) and toks[i + 1].low in _NOUN_GENDER
+        if tok.low in ("his", "her") and i + 1 < len(toks) and toks[i + 1].low in _SPEECH_NOUNS and i in ch.refs:
+            return ch.refs[i], "pronoun", i + 2  # "his advice concluded", "her voice went on"
         if tok.low in _DETERMINERS and (tok.low not in ("his", "her") or family_word):
             j = _description_end(toks, i)
             if j == i + 1:

@@ -751,6 +751,11 @@ def test_my_father_opening_a_sentence_is_the_he_that_follows(cast):
     assert speakers(paragraphs, cast) == ["my father"]
 
 
+def test_her_voice_saying_is_her_speaking(cast):
+    paragraphs = ['Spike turned to Buffy. "Stay a while," her voice said.']
+    assert speakers(paragraphs, cast) == ["Buffy Summers"]
+
+
 def test_his_wife_after_a_vocative_is_the_wife_of_the_one_addressed():
     cast = Cast(names={"Mr. Pell": "Mr. Pell", "Mrs. Pell": "Mrs. Pell", "Mr. Quill": "Mr. Quill"},
                 genders={"Mr. Pell": "m", "Mrs. Pell": "f", "Mr. Quill": "m"})
