@@ -1632,7 +1632,9 @@ class _Attributor:
     def sentence_subject(self, ch: _Chunk, text: str, quote_end: int) -> str | None:
         """The known character opening the last sentence narration ends before a quote.
 
-        ("… she answered. He leaned forward. “Yes, …”": the man speaks.)
+        ("… she answered. He leaned forward. “Yes, …”": the man speaks.)  Of
+        a sentence of clauses joined by ", and", the last with a subject of
+        its own counts ("Meg lit the lamp, and Jo sat up. “…”": Jo).
         None when the narration ends no sentence ("… he said, “").  Between
         two quotes (the first ending at ``quote_end`` in ``text``; 0 when
         none) a lone sentence is the attribution of the first ("“Why?” said
@@ -1647,9 +1649,12 @@ class _Attributor:
         if start == 0 and quote_end and not _ends_sentence(text, quote_end):
             return None
         refs = ch.refs
-        for k in range(start, min(start + 3, end)):
-            if k in refs and refs[k] in self.known and (k in ch.names or toks[k].low in _SUBJECT_PRONOUNS):
-                return refs[k]
+        clauses = [start] + [k + 1 for k in range(start + 1, end - 1)
+                             if toks[k].low in ("and", "but") and toks[k - 1].text in ",;"]
+        for clause in reversed(clauses):
+            for k in range(clause, min(clause + 3, end)):
+                if k in refs and refs[k] in self.known and (k in ch.names or toks[k].low in _SUBJECT_PRONOUNS):
+                    return refs[k]
         return None
 
     # -- vocatives and turn-taking

@@ -756,6 +756,11 @@ def test_her_voice_saying_is_her_speaking(cast):
     assert speakers(paragraphs, cast) == ["Buffy Summers"]
 
 
+def test_the_last_coordinated_clause_before_a_quote_names_its_speaker(cast):
+    paragraphs = ['Willow lit the lamp, and Buffy sat up by the fire. "These boots are worn out."']
+    assert speakers(paragraphs, cast) == ["Buffy Summers"]
+
+
 def test_his_wife_after_a_vocative_is_the_wife_of_the_one_addressed():
     cast = Cast(names={"Mr. Pell": "Mr. Pell", "Mrs. Pell": "Mrs. Pell", "Mr. Quill": "Mr. Quill"},
                 genders={"Mr. Pell": "m", "Mrs. Pell": "f", "Mr. Quill": "m"})
@@ -943,7 +948,7 @@ def test_the_subject_of_a_clause_ending_in_a_colon_speaks(cast):
     text = 'Willow looked at the door, and Spike turned to her with a grin: "Not yet."'
     assert speakers([text], cast) == ["Spike"]
     # without the colon the sentence's subject is the one acting before the quote
-    assert speakers(['Willow looked at the door, and Spike turned to her. "Not yet."'], cast) == [
+    assert speakers(['Willow looked at the door, and then turned to Spike. "Not yet."'], cast) == [
         "Willow Rosenberg"]
 
 
