@@ -14,15 +14,18 @@ against the straightforward query (chapter body LIKE '%…%', newest first).
 With ``--rebuild``, first times rebuilding the text index from the stored
 chapters (SQLite: drop the FTS5 table and index every posted chapter, in one
 transaction; PostgreSQL: fill a new tsvector table on one connection per
-core, build its indexes, swap it in), in MB of chapter text per second.
+core, build its indexes, swap it in; first without the fanarchive_text
+extension, i.e. with PostgreSQL's to_tsvector, as the baseline, then with it
+when the server has it), in MB of chapter text per second.
 
 Usage: .venv/bin/python bench/bench_fulltext.py [--works 2000] [--words 5000] --db sqlite|postgres [--repeat 10]
-       [--rebuild]
+       [--rebuild | --rebuild-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import random
 import time
@@ -84,37 +87,53 @@ def build_corpus(works: int, words_per_work: int) -> float:
     return time.perf_counter() - started
 
 
-def time_rebuild() -> str:
-    """Build the text index again from the stored chapters; the build speed, as a line to print.
+def time_rebuild() -> list[str]:
+    """Build the text index again from the stored chapters; the build speed, as lines to print.
 
     SQLite: drop the FTS5 table (timed apart: SQLite reads every page of a
     dropped table), then index every posted chapter. PostgreSQL: fill a new
-    tsvector table on one connection per core, index it, swap it in.
+    tsvector table on one connection per core, index it, swap it in; first
+    without the fanarchive_text extension (the baseline: PostgreSQL's own
+    parser), then with it when the server has it.
     """
     from django.db import connection
 
-    from fanarchive.search.sql import FTS_TABLE, rebuild_text_index
+    from fanarchive.search.sql import FTS_TABLE, enable_text_extension, rebuild_postgres_text_index, rebuild_text_index
 
-    sqlite = connection.vendor == "sqlite"
-    started = time.perf_counter()
-    if sqlite:
+    @functools.cache
+    def indexed_text() -> tuple[int, float]:
+        """Chapters and MB of text indexed (SQLite: FTS5's copy; PostgreSQL: the bodies without tags)."""
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE {FTS_TABLE}")
-    dropped = time.perf_counter() - started
-    started, cpu = time.perf_counter(), time.process_time()
-    rebuild_text_index(connection)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    with connection.cursor() as cursor:  # the indexed text's size in bytes (tags stripped on PostgreSQL)
-        if sqlite:
-            cursor.execute(f"SELECT count(*), sum(length(CAST(c0 AS BLOB))) FROM {FTS_TABLE}_content")
-        else:
-            cursor.execute("SELECT count(*), sum(octet_length(regexp_replace(body, '<[^>]*>', '', 'g'))) "
-                           "FROM works_chapter WHERE posted")
-        chapters, size = cursor.fetchone()
-    mb = size / 1e6
-    where = (f"{cpu:.1f} CPU-s in this process = {mb / cpu:.1f} MB/CPU-s; dropping the old index first: {dropped:.1f}s"
-             if sqlite else "in the database server")
-    return f"text index build: {chapters:,} chapters, {mb:,.0f} MB of text in {seconds:.1f}s = {mb / seconds:.1f} MB/s ({where})"
+            if connection.vendor == "sqlite":
+                cursor.execute(f"SELECT count(*), sum(length(CAST(c0 AS BLOB))) FROM {FTS_TABLE}_content")
+            else:
+                cursor.execute("SELECT count(*), sum(octet_length(regexp_replace(body, '<[^>]*>', '', 'g'))) "
+                               "FROM works_chapter WHERE posted")
+            chapters, size = cursor.fetchone()
+        return chapters, size / 1e6
+
+    def timed(build) -> tuple[float, float]:
+        started, cpu = time.perf_counter(), time.process_time()
+        build()
+        return time.perf_counter() - started, time.process_time() - cpu
+
+    def line(label: str, seconds: float, where: str) -> str:
+        chapters, mb = indexed_text()
+        return f"{label}: {chapters:,} chapters, {mb:,.0f} MB of text in {seconds:.1f}s = {mb / seconds:.1f} MB/s ({where})"
+
+    if connection.vendor == "sqlite":
+        dropped, _ = timed(lambda: connection.cursor().execute(f"DROP TABLE {FTS_TABLE}"))
+        seconds, cpu = timed(lambda: rebuild_text_index(connection))
+        _, mb = indexed_text()
+        return [line("text index build", seconds, f"{cpu:.1f} CPU-s in this process = {mb / cpu:.1f} MB/CPU-s; "
+                                                  f"dropping the old index first: {dropped:.1f}s")]  # fmt: skip
+    baseline, _ = timed(lambda: rebuild_postgres_text_index(connection, text_extension=False))
+    lines = [line("text index build without the extension: to_tsvector (baseline)", baseline, "in the database server")]
+    if not enable_text_extension(connection):
+        return [*lines, "(the fanarchive_text extension is not installed on this server: no second build)"]
+    seconds, _ = timed(lambda: rebuild_text_index(connection))
+    return [*lines, line("text index build, fanarchive_text", seconds, "in the database server"),
+            f"  build speed against the baseline: {baseline / seconds:.2f}x"]  # fmt: skip
 
 
 def main() -> int:
@@ -125,6 +144,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--drop", action="store_true", help="drop the PostgreSQL database afterwards")
     parser.add_argument("--rebuild", action="store_true", help="time rebuilding the text index from the chapters first")
+    parser.add_argument("--rebuild-only", action="store_true", help="time the rebuild, then stop (no queries)")
     args = parser.parse_args()
 
     name = f"fulltext_{args.works}_{args.words}"
@@ -144,8 +164,10 @@ def main() -> int:
 
     print(f"== bench_fulltext: {args.works:,} works of ~{args.words:,} words on {connection.vendor} ==")
     print(f"corpus: {build_corpus(args.works, args.words):.1f}s (0 = reused), peak RSS {max_rss_mb():.0f} MB")
-    if args.rebuild:
-        print(time_rebuild())
+    if args.rebuild or args.rebuild_only:
+        print("\n".join(time_rebuild()))
+    if args.rebuild_only:
+        return 0
     analyze()
     index = FilterIndex.build()
     index.save(index_path())

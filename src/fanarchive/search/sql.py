@@ -6,12 +6,15 @@ Kept in one module so the migration and the after-``migrate`` re-install
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
+
+logger = logging.getLogger(__name__)
 
 #: Work columns the filter index reads (``title`` stands for ``sort_title``,
 #: which save() derives from it); an UPDATE touching none of them (a summary
@@ -34,11 +37,18 @@ WORK_SHIFT = 32
 FTS_HASHSIZE = 64 * 1024 * 1024
 #: FTS5's default: merge once this many segments of one size exist.
 FTS_AUTOMERGE = 4
-#: PostgreSQL text search configuration. "simple" (no stemming, no stop
-#: words) matches SQLite's unicode61 tokenizer, so both databases find the
-#: same works and prefix queries ("run*") see the words as written.
+#: PostgreSQL text search configuration of queries (and of documents without
+#: :data:`PG_TEXT_EXTENSION`). "simple" (no stemming, no stop words) matches
+#: SQLite's unicode61 tokenizer, so both databases find the same works and
+#: prefix queries ("run*") see the words as written.
 FTS_CONFIG = "simple"
 PG_FTS_TABLE = "search_chapter_tsv"
+#: fanarchive's own PostgreSQL extension (``search/pg_extension``, C): its
+#: ``fanarchive_tsvector(body)`` splits a chapter into words about six times
+#: faster than ``to_tsvector('simple', body)``, so a text index rebuild is
+#: no longer bound by PostgreSQL's parser. Used for documents whenever its
+#: files are installed on the database server; queries need nothing from it.
+PG_TEXT_EXTENSION = "fanarchive_text"
 #: PostgreSQL relevance without reading whole documents: beside each
 #: chapter's tsvector, a small positionless one (``repeats``, GIN-indexed)
 #: holds ``2|word`` for every word the chapter has at least twice, ``4|word``
@@ -134,10 +144,12 @@ def rebuild_sqlite_text_index(connection) -> None:
     _run_in_transaction(connection, statements)
 
 
-def rebuild_postgres_text_index(connection, workers: int | None = None) -> None:
+def rebuild_postgres_text_index(connection, workers: int | None = None, *, text_extension: bool = True) -> None:
     """Build PostgreSQL's tsvector table again from every posted chapter, then swap it in.
 
-    For a change of text configuration, or to measure the build. The new
+    For a change of text configuration (such as the extension newly
+    installed: it is created here when the server has it), or to measure
+    the build. The new
     table is filled and indexed beside the old one, which keeps answering
     searches; chapter writes wait (a SHARE lock on the chapters) so none is
     missed, and one transaction drops the old table and renames the new.
@@ -145,18 +157,24 @@ def rebuild_postgres_text_index(connection, workers: int | None = None) -> None:
     one pass sorts each word's entries once, where rows added one by one
     each update it.
 
-    PostgreSQL's text parser is the bound (11–15 MB/s on one core), so
-    ``workers`` connections (default: this machine's cores) each parse a
+    Splitting chapters into words is the bound (PostgreSQL's own parser
+    reads 11–15 MB/s on one core, the :data:`PG_TEXT_EXTENSION` about 60),
+    so ``workers`` connections (default: this machine's cores) each parse a
     share of the chapters, then build one of the indexes. Inside a caller's
     transaction, whose rows other connections cannot see, it all runs on
     ``connection``, one statement after the other.
+
+    ``text_extension=False`` drops the extension first, in the same
+    transaction as the SQL functions replacing it, and builds as a server
+    without it does: the baseline ``bench_fulltext`` compares with (the
+    next ``migrate`` creates it again while the server has its files).
     """
     build = f"{PG_FTS_TABLE}_build"
     parts = max(1, workers or os.cpu_count() or 1)
     fills = [
         f"INSERT INTO {build} (chapter_id, work_id, document, repeats) "
         "SELECT chapter.id, chapter.work_id, document, search_repeated_words(document) "
-        f"FROM works_chapter AS chapter, to_tsvector('{FTS_CONFIG}'::regconfig, chapter.body) AS document "
+        "FROM works_chapter AS chapter, search_text_document(chapter.body) AS document "
         f"WHERE chapter.posted AND chapter.id % {parts} = {part}"
         for part in range(parts)
     ]
@@ -168,7 +186,11 @@ def rebuild_postgres_text_index(connection, workers: int | None = None) -> None:
         f"ALTER TABLE {PG_FTS_TABLE} ADD CONSTRAINT {PG_FTS_TABLE}_pkey PRIMARY KEY USING INDEX {build}_pkey",
         *(f"ALTER INDEX {build}_{suffix} RENAME TO {PG_FTS_TABLE}_{suffix}" for suffix in _PG_FTS_INDEXES),
     ]
-    create = [f"DROP TABLE IF EXISTS {build}",
+    if text_extension:
+        enable_text_extension(connection)
+    create = [*([] if text_extension else [f"DROP EXTENSION IF EXISTS {PG_TEXT_EXTENSION}"]),
+              _PG_DOCUMENT_FUNCTIONS,
+              f"DROP TABLE IF EXISTS {build}",
               f"CREATE TABLE {build} (LIKE {PG_FTS_TABLE} INCLUDING DEFAULTS INCLUDING STORAGE INCLUDING COMPRESSION)"]  # fmt: skip
     lock = "LOCK TABLE works_chapter IN SHARE MODE"
     if connection.in_atomic_block or parts == 1:
@@ -261,19 +283,69 @@ _PG_FUNCTIONS = {
           IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.posted THEN
             INSERT INTO {PG_FTS_TABLE} (chapter_id, work_id, document, repeats)
             SELECT NEW.id, NEW.work_id, document, search_repeated_words(document)
-            FROM to_tsvector('{FTS_CONFIG}'::regconfig, NEW.body) AS document;
+            FROM search_text_document(NEW.body) AS document;
           END IF;
           RETURN NULL;
         END""",
 }
-#: ``repeats`` from a document: ``level|lexeme`` for each level its positions reach.
-_PG_REPEATS_FUNCTION = (
-    "CREATE OR REPLACE FUNCTION search_repeated_words(document tsvector) RETURNS tsvector "
-    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ "
-    "SELECT coalesce(array_to_tsvector(array_agg(level || '|' || word.lexeme)), ''::tsvector) "
-    f"FROM unnest(document) AS word, unnest(ARRAY{list(REPEAT_LEVELS)}) AS level "
-    "WHERE coalesce(array_length(word.positions, 1), 0) >= level $$"
-)
+#: The two functions chapter documents come from, in C from
+#: :data:`PG_TEXT_EXTENSION` when the database has it, else in SQL:
+#:
+#: * ``search_text_document(body)``, the tsvector stored for a chapter's
+#:   HTML (else PostgreSQL's own, with the queries' configuration). For
+#:   prose the two are equal; they differ where the default parser keeps
+#:   more than words: "well-known" is also the lexeme 'well-known' (which
+#:   shifts the positions after it), "3.14" and "1e5" are numbers. Search
+#:   queries hold only words, so there the extension's documents match
+#:   better: "well known" finds "well-known", as on SQLite.
+#: * ``search_repeated_words(document)``, its ``repeats`` vector:
+#:   ``level|lexeme`` for each of :data:`REPEAT_LEVELS` its positions reach.
+#:
+#: Re-run after creating the extension (``install`` and the rebuild do).
+_PG_DOCUMENT_FUNCTIONS = f"""DO $outer$ BEGIN
+  IF to_regprocedure('fanarchive_tsvector(text)') IS NOT NULL
+     AND to_regprocedure('fanarchive_repeats(tsvector, integer[])') IS NOT NULL THEN
+    CREATE OR REPLACE FUNCTION search_text_document(body text) RETURNS tsvector
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT fanarchive_tsvector(body) $$;
+    CREATE OR REPLACE FUNCTION search_repeated_words(document tsvector) RETURNS tsvector
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT fanarchive_repeats(document, ARRAY{list(REPEAT_LEVELS)}) $$;
+  ELSE
+    CREATE OR REPLACE FUNCTION search_text_document(body text) RETURNS tsvector
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT to_tsvector('{FTS_CONFIG}'::regconfig, body) $$;
+    CREATE OR REPLACE FUNCTION search_repeated_words(document tsvector) RETURNS tsvector
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT coalesce(array_to_tsvector(array_agg(level || '|' || word.lexeme)), ''::tsvector)
+        FROM unnest(document) AS word, unnest(ARRAY{list(REPEAT_LEVELS)}) AS level
+        WHERE coalesce(array_length(word.positions, 1), 0) >= level $$;
+  END IF;
+END $outer$"""
+
+
+def enable_text_extension(connection) -> bool:
+    """Create :data:`PG_TEXT_EXTENSION` in ``connection``'s database if the server has its files.
+
+    Returns whether it is there now. It is marked trusted, so the database
+    owner may create it; a role that may not, or a database not in UTF-8
+    (the extension reads UTF-8), keeps PostgreSQL's own ``to_tsvector``.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT installed_version IS NOT NULL, current_setting('server_encoding') = 'UTF8' "
+            "FROM pg_available_extensions WHERE name = %s",
+            [PG_TEXT_EXTENSION],
+        )
+        row = cursor.fetchone()
+    if row is None or row[0]:
+        return row is not None
+    if not row[1]:
+        logger.warning("%s needs a UTF-8 database; documents keep to_tsvector", PG_TEXT_EXTENSION)
+        return False
+    try:
+        _run_in_transaction(connection, [f"CREATE EXTENSION IF NOT EXISTS {PG_TEXT_EXTENSION}"])
+    except DatabaseError as error:
+        logger.warning("could not create %s (%s); documents keep to_tsvector", PG_TEXT_EXTENSION, error)
+        return False
+    return True
 
 
 #: The tsvector table's indexes besides its primary key: name suffix → definition.
@@ -292,7 +364,7 @@ def _pg_forward() -> list[str]:
     ]
     each_row = "FOR EACH ROW EXECUTE FUNCTION"
     return [
-        _PG_REPEATS_FUNCTION,
+        _PG_DOCUMENT_FUNCTIONS,
         *functions,
         f"CREATE OR REPLACE TRIGGER search_log_work_insdel AFTER INSERT OR DELETE ON works_work {each_row} search_log_work()",
         f"CREATE OR REPLACE TRIGGER search_log_work_upd AFTER UPDATE ON works_work FOR EACH ROW "
@@ -363,6 +435,8 @@ def install(connection) -> None:
     """(Re)create the triggers and full-text structures on ``connection``, if its tables exist."""
     if "search_indexchange" not in connection.introspection.table_names():
         return
+    if connection.vendor == "postgresql":
+        enable_text_extension(connection)
     with connection.cursor() as cursor:
         for statement in forward_sql(connection.vendor):
             cursor.execute(statement)
@@ -383,7 +457,7 @@ def reverse_sql(vendor: str) -> list[str]:
         return (
             [f"DROP TRIGGER IF EXISTS {t} ON {table}" for t, table in triggers.items()]
             + [f"DROP FUNCTION IF EXISTS {name}()" for name in _PG_FUNCTIONS]
-            + ["DROP FUNCTION IF EXISTS search_repeated_words(tsvector)"]
+            + ["DROP FUNCTION IF EXISTS search_repeated_words(tsvector)", "DROP FUNCTION IF EXISTS search_text_document(text)"]
             + [f"DROP TABLE IF EXISTS {PG_FTS_TABLE}"]
         )
     return []

@@ -26,7 +26,7 @@ from fanarchive.search.index import FilterIndex
 from fanarchive.search.live import MAX_IDLE_SECONDS, index_path, lookback_seconds
 from fanarchive.search.models import IndexChange
 from fanarchive.search.snapshot import SnapshotError
-from fanarchive.search.sql import rebuild_text_index
+from fanarchive.search.sql import PG_TEXT_EXTENSION, enable_text_extension, rebuild_text_index
 
 
 class Command(BaseCommand):
@@ -73,7 +73,13 @@ class Command(BaseCommand):
     def _rebuild_text(self, workers: int | None, **options) -> None:
         started = time.perf_counter()
         rebuild_text_index(connection, workers)
-        self.stdout.write(f"Rebuilt the full-text index of posted chapters in {time.perf_counter() - started:.1f}s.")
+        parser = ""
+        if connection.vendor == "postgresql":
+            parser = (f" with the {PG_TEXT_EXTENSION} extension" if enable_text_extension(connection)
+                      else f" with PostgreSQL's to_tsvector ({PG_TEXT_EXTENSION} is not installed; see docs/scale.md)")  # fmt: skip
+        self.stdout.write(
+            f"Rebuilt the full-text index of posted chapters{parser} in {time.perf_counter() - started:.1f}s."
+        )
 
     def _check(self, samples: int, seed: int | None, **options) -> None:
         seed = random.randrange(1 << 30) if seed is None else seed
