@@ -136,3 +136,22 @@ def test_a_rebuild_without_the_extension_falls_back_to_postgres_parser(extension
     assert "'well-known'" in first and "'well-known'" in second  # the default parser's compound lexeme
     assert (first_repeats, second_repeats) == ("'2|keeper'", "'2|lamp' '2|the'")
     assert len(fulltext.scores(fulltext.parse("keeper"))) == 1
+
+
+def test_a_role_that_may_not_create_the_extension_keeps_to_tsvector(extension, caplog):
+    """Without the right to create it, enabling says no and logs why; the install goes on without it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP EXTENSION {sql.PG_TEXT_EXTENSION}")
+        cursor.execute("CREATE ROLE fanarchive_test_reader NOLOGIN")
+        cursor.execute("GRANT ALL ON SCHEMA public TO fanarchive_test_reader")
+        cursor.execute("SET LOCAL ROLE fanarchive_test_reader")  # no CREATE on the database
+    try:
+        assert sql.enable_text_extension(connection) is False
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+    assert "could not create fanarchive_text" in caplog.text
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_extension WHERE extname = %s", [sql.PG_TEXT_EXTENSION])
+        assert cursor.fetchone() == (0,)
+    assert sql.enable_text_extension(connection) is True  # the database's owner may
