@@ -26,6 +26,8 @@
 
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "common/pg_prng.h"
 #include "fmgr.h"
 #include "tsearch/ts_public.h"
 #include "tsearch/ts_type.h"
@@ -251,6 +253,7 @@ typedef struct Lexeme
 
 typedef struct Document
 {
+	uint64		seed;			/* random per document, so no text can be written to collide */
 	Lexeme	   *lexemes;
 	int			nlexemes;
 	int		   *slots;			/* open addressing: lexeme index + 1, or 0 */
@@ -261,16 +264,6 @@ typedef struct Document
 	int			links_allocated;
 } Document;
 
-static uint32
-hash_word(const char *word, int len)
-{
-	uint32		h = 2166136261u;	/* FNV-1a */
-	int			i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char) word[i]) * 16777619u;
-	return h;
-}
 
 static void
 grow_slots(Document *doc)
@@ -313,7 +306,7 @@ add_link(Document *doc, uint16 pos)
 static void
 add_word(Document *doc, char *word, int len, uint16 pos)
 {
-	uint32		hash = hash_word(word, len);
+	uint32		hash = (uint32) hash_bytes_extended((const unsigned char *) word, len, doc->seed);
 	int			slot = hash & (doc->nslots - 1);
 	Lexeme	   *lexeme;
 
@@ -417,6 +410,7 @@ fanarchive_tsvector(PG_FUNCTION_ARGS)
 	int			word_len;
 	int			position = 0;
 
+	doc.seed = pg_prng_uint64(&pg_global_prng_state);
 	doc.nslots = 1024;
 	doc.slots = palloc0(sizeof(int) * doc.nslots);
 	doc.lexemes = palloc(sizeof(Lexeme) * (doc.nslots / 2));
