@@ -44,8 +44,8 @@ FTS_AUTOMERGE = 4
 FTS_CONFIG = "simple"
 PG_FTS_TABLE = "search_chapter_tsv"
 #: fanarchive's own PostgreSQL extension (``search/pg_extension``, C): its
-#: ``fanarchive_tsvector(body)`` splits a chapter into words about six times
-#: faster than ``to_tsvector('simple', body)``, so a text index rebuild is
+#: ``fanarchive_tsvector(body)`` splits a chapter into words four to six
+#: times faster than ``to_tsvector('simple', body)``, so a text index rebuild is
 #: no longer bound by PostgreSQL's parser. Used for documents whenever its
 #: files are installed on the database server; queries need nothing from it.
 PG_TEXT_EXTENSION = "fanarchive_text"
@@ -149,16 +149,16 @@ def rebuild_postgres_text_index(connection, workers: int | None = None, *, text_
 
     For a change of text configuration (such as the extension newly
     installed: it is created here when the server has it), or to measure
-    the build. The new
-    table is filled and indexed beside the old one, which keeps answering
-    searches; chapter writes wait (a SHARE lock on the chapters) so none is
-    missed, and one transaction drops the old table and renames the new.
+    the build. The new table is filled and indexed beside the old one,
+    which keeps answering searches; chapter writes wait (a SHARE lock on
+    the chapters) so none is missed, and one transaction drops the old
+    table and renames the new.
     Its indexes are built once over the filled table: a GIN index built in
     one pass sorts each word's entries once, where rows added one by one
     each update it.
 
     Splitting chapters into words is the bound (PostgreSQL's own parser
-    reads 11–15 MB/s on one core, the :data:`PG_TEXT_EXTENSION` about 60),
+    reads 11–15 MB/s on one core, the :data:`PG_TEXT_EXTENSION` about 50),
     so ``workers`` connections (default: this machine's cores) each parse a
     share of the chapters, then build one of the indexes. Inside a caller's
     transaction, whose rows other connections cannot see, it all runs on
