@@ -288,6 +288,19 @@ _PG_FUNCTIONS = {
           RETURN NULL;
         END""",
 }
+
+
+def repeats_sql(document: str, levels: str) -> str:
+    """SQL for the ``repeats`` vector of tsvector ``document``: ``level|lexeme`` for each of ``levels`` reached."""
+    return (
+        "SELECT coalesce(array_to_tsvector(array_agg(level || '|' || word.lexeme)), ''::tsvector) "
+        f"FROM unnest({document}) AS word, unnest({levels}) AS level "
+        "WHERE coalesce(array_length(word.positions, 1), 0) >= level"
+    )
+
+
+_SQL_REPEATS = repeats_sql("document", f"ARRAY{list(REPEAT_LEVELS)}")
+
 #: The two functions chapter documents come from, in C from
 #: :data:`PG_TEXT_EXTENSION` when the database has it, else in SQL:
 #:
@@ -313,10 +326,7 @@ _PG_DOCUMENT_FUNCTIONS = f"""DO $outer$ BEGIN
     CREATE OR REPLACE FUNCTION search_text_document(body text) RETURNS tsvector
       LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT to_tsvector('{FTS_CONFIG}'::regconfig, body) $$;
     CREATE OR REPLACE FUNCTION search_repeated_words(document tsvector) RETURNS tsvector
-      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-        SELECT coalesce(array_to_tsvector(array_agg(level || '|' || word.lexeme)), ''::tsvector)
-        FROM unnest(document) AS word, unnest(ARRAY{list(REPEAT_LEVELS)}) AS level
-        WHERE coalesce(array_length(word.positions, 1), 0) >= level $$;
+      LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ {_SQL_REPEATS} $$;
   END IF;
 END $outer$"""
 
