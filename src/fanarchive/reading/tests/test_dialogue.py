@@ -279,6 +279,13 @@ def test_pronoun_action_beat(cast):
     assert speakers(paragraphs, cast) == ["Spike"]
 
 
+def test_the_character_acting_nearest_before_a_quote_speaks_it():
+    cast = Cast(names={"Tom": "Tom", "Jo": "Jo"}, genders={"Tom": "m", "Jo": "f"})
+    for first, second in (("Tom", "Jo"), ("Jo", "Tom")):
+        text = f'{first} came in from the garden. {second} put down the book. The clock struck five. "Where is everyone?"'
+        assert speakers([text], cast) == [second]
+
+
 def test_other_quotes_of_the_paragraph_share_the_speaker(cast):
     text = '"Guess that makes you the one." Buffy watches him. "Let\'s have it, then," he commands.'
     assert speakers(["Spike waits.", text], cast) == ["Spike", "Spike"]
@@ -599,6 +606,15 @@ def test_an_unnamed_speaker_is_not_renamed_across_genders(cast):
     paragraphs = ['"Move," said the man.', '"Buffy, run!" Spike shouted.']
     quotes = attribute_paragraphs(paragraphs, cast)
     assert [(q.speaker, q.addressee) for q in quotes] == [("the man", None), ("Spike", "Buffy Summers")]
+
+
+def test_a_described_speaker_taken_for_he_is_not_renamed_to_a_woman():
+    # "the doctor" has no sex of its own; the "he" that named it speaking makes him a man
+    paragraphs = ["Mary sat by the window, and she sighed.",
+                  'The doctor looked at the bed. "She will sleep now," he said.',
+                  '"Thank you, Mary," said Tom.']
+    quotes = attribute_paragraphs(paragraphs, Cast.from_text(paragraphs))
+    assert [q.speaker for q in quotes] == ["the doctor", "Tom"]
 
 
 def test_a_name_that_is_a_title_word_is_still_found():
