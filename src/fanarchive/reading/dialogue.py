@@ -1212,6 +1212,7 @@ class _Attributor:
                     self.subjects[self.cast.gender(epithet[0])] = (epithet[0], self.total_mentions)
             elif tok.low in ("the", "a", "an", "my", "our") and (sentence_pos <= 1 or tokens[i - 1].text == ",") \
                     and (end := self._person_noun_end(tokens, i)) \
+                    and not (end < len(tokens) and tokens[end].text in "!?") \
                     and not (tok.low != "the" and _generic_statement(tokens, end)):
                 # "The woman did not answer. … she whispered": a described subject
                 # ("A man's voice …" introduces "the man"; "My father's face
@@ -1308,8 +1309,9 @@ class _Attributor:
         if i > 0 and tokens[i - 1].speech_verb:
             return end
         for k in range(end, min(end + 2, len(tokens))):
-            if tokens[k].speech_verb:  # "the saloon-keeper demanded", not "the women began to weep"
-                return end if not (k + 1 < len(tokens) and tokens[k + 1].low == "to") else None
+            if tokens[k].speech_verb:  # "the saloon-keeper demanded"
+                # not "the women began to weep", nor the passive "the reflection suggested by"
+                return end if not (k + 1 < len(tokens) and tokens[k + 1].low in ("to", "by")) else None
             if not tokens[k].text.islower():
                 break
         return None

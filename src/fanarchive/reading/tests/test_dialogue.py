@@ -286,6 +286,20 @@ def test_the_character_acting_nearest_before_a_quote_speaks_it():
         assert speakers([text], cast) == [second]
 
 
+def test_an_exclamation_about_someone_is_not_a_new_person():
+    # "A capital fellow!" praises Tom; the "he" after it is still Tom
+    cast = Cast(names={"Tom": "Tom"}, genders={"Tom": "m"})
+    text = 'I rode up to the gate, and Tom looked up. A capital fellow! He frowned at me. "Walk in," he said.'
+    assert speakers([text], cast) == ["Tom"]
+
+
+def test_a_passive_say_verb_does_not_make_its_subject_a_speaker():
+    cast = Cast(names={"Tom": "Tom"}, genders={"Tom": "m"})
+    paragraphs = ["Tom shouted for his groom.",
+                  '"No wonder the grass grows long," was the reflection suggested by this order.']
+    assert "the reflection" not in speakers(paragraphs, cast)
+
+
 def test_other_quotes_of_the_paragraph_share_the_speaker(cast):
     text = '"Guess that makes you the one." Buffy watches him. "Let\'s have it, then," he commands.'
     assert speakers(["Spike waits.", text], cast) == ["Spike", "Spike"]
