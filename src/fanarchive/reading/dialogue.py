@@ -149,6 +149,7 @@ _PERSON_NOUNS = frozenset(_NOUN_GENDER) | _ROLE_NOUNS
 _PERSON_WORDS = _PERSON_NOUNS | {"companion", "friend", "cousin", "neighbour", "neighbor"}
 _GROUPS = {"men", "women", "children", "people", "folk", "crowd", "company", "party"}
 _PARENTS_AND_SPOUSES = {"mother", "father", "wife", "husband"}
+_MARITAL_TITLES = {"mr", "mrs", "miss", "ms", "master", "madame", "mme", "mademoiselle", "mlle", "monsieur"}
 _MARRIED_TITLES = {"mr", "mrs", "lady", "sir", "lord", "madame", "monsieur", "mme"}
 _FAMILY_ROLES = {"mother", "father", "wife", "husband", "aunt", "uncle", "son", "daughter",
                  "sister", "brother", "grandmother", "grandfather", "mistress", "master"}
@@ -713,11 +714,17 @@ def _merge_aliases(keys: list[str], full_names: list[str], counts: Counter[str],
     becomes "Elizabeth Bennet".  A pet form ("Lizzy", "Harry") joins the
     full name of its formal form ("Elizabeth Bennet", "Lord Henry Wotton")
     only when no fuller name holds it as written ("Harry Smith").
+    Two marital titles apart name two people ("Mrs. Sedley" is not "Miss
+    Amelia Sedley": mother and daughter), and a title with the surname
+    alone ("Miss Pinkerton") is not the fuller name ("Miss Jemima
+    Pinkerton") of someone also called by title and first name ("Miss
+    Jemima"): by English usage that is the elder sister (or brother).
     """
     def content(key: str, formal: bool = False) -> frozenset[str]:
         words = (w for w in key.split() if w.lower() not in _TITLES)
         return frozenset(_FORMAL_NAME.get(w, w) for w in words) if formal else frozenset(words)
 
+    key_set = set(keys)
     titles: dict[frozenset[str], set[str]] = {}  # "Bennet" → {"mr", "mrs"}: a family name
     for key in keys:
         if _title_gender(key):
@@ -727,10 +734,16 @@ def _merge_aliases(keys: list[str], full_names: list[str], counts: Counter[str],
         mine, theirs = gender(key), gender(other)
         if _title_gender(key) and not _title_gender(other):
             return mine == theirs and len(titles[content(key)]) == 1
+        title, other_title = key.split()[0].lower().rstrip("."), other.split()[0].lower().rstrip(".")
+        if title != other_title and {title, other_title} <= _MARITAL_TITLES:
+            return False  # "Mrs. Sedley" is not "Miss Amelia Sedley"
+        words, other_words = key.split(), other.split()
+        if title == other_title and len(words) == 2 and len(other_words) == 3 and words[1] == other_words[2] \
+                and f"{other_words[0]} {other_words[1]}" in key_set:
+            return False  # "Miss Pinkerton", the elder sister, beside "Miss Jemima" (Pinkerton)
         return not (mine and theirs and mine != theirs)
 
     canon_of = {}
-    key_set = set(keys)
     candidates = list(dict.fromkeys([*keys, *full_names]))
 
     def fuller_names(key: str, formal: bool) -> list[str]:

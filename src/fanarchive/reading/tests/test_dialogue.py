@@ -454,6 +454,23 @@ def test_a_gendered_noun_before_a_name_gives_its_gender():
     assert Cast.from_text(paragraphs).gender("Mara") == "f"
 
 
+def test_mrs_and_miss_of_one_family_are_two_people():
+    paragraphs = ['"Mother is waiting," said Miss Amelia Sedley.',
+                  "Mrs. Sedley waved from the coach, and she smiled.", '"Come along," said Mrs. Sedley.']
+    cast = Cast.from_text(paragraphs)
+    assert cast.canonical("Mrs. Sedley") == "Mrs. Sedley"
+    assert cast.canonical("Miss Amelia Sedley") == "Miss Amelia Sedley"
+
+
+def test_title_and_surname_is_the_elder_sister_beside_title_and_first_name():
+    paragraphs = ['"Is the coach here?" asked Miss Pinkerton.', '"It is, sister," said Miss Jemima.',
+                  "Miss Jemima Pinkerton fetched the book.", '"Thank you," said Miss Pinkerton.',
+                  '"Not at all," said Miss Jemima.']
+    cast = Cast.from_text(paragraphs)
+    assert cast.canonical("Miss Jemima") == "Miss Jemima Pinkerton"
+    assert cast.canonical("Miss Pinkerton") == "Miss Pinkerton"
+
+
 def test_titled_and_family_forms_join_the_full_name():
     paragraphs = [
         "Arthur Penrose was old now. He walked slowly, and Arthur Penrose rarely smiled.",
