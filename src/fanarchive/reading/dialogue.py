@@ -19,8 +19,10 @@ spoke is the answer of the one that speaker addressed.  Described people
 ("The woman did not answer", "said his uncle", "the doctor") are tracked
 like names: a title held by one character names them, and pronouns can
 point at them; a "he" or "she" with no one of that gender in sight is one
-unnamed person ("the man").  Unnamed speakers (the first-person narrator,
-"the old man") take the name others call them by when the genders agree.
+unnamed person ("the man"), and an indefinite one ("somebody exclaimed",
+"cried one of the women") someone not met before.  Unnamed speakers (the
+first-person narrator, "the old man") take the name others call them by
+when the genders agree.
 Each :class:`~fanarchive.reading.model.Quote` records the ``method`` used
 and a ``confidence``.
 
@@ -1359,6 +1361,8 @@ class _Attributor:
             ref = ch.refs.get(i)
             # an unresolved "he said" still says the speaker is someone unnamed
             return ref or _SOMEONE, "pronoun", i + 1
+        if someone := self._indefinite_speaker(toks, i):
+            return someone
         if tok.low == "another":  # "said another (woman)": someone new, not the one last met
             j = _description_end(toks, i)
             return self.description(toks[i:j], None), "explicit", j
@@ -1374,6 +1378,29 @@ class _Attributor:
                 return known[0][2], "explicit", j
             return self.description(toks[i:j], ch.refs.get(i), ch.marks.get(i)), "explicit", j
         return None
+
+    def _indefinite_speaker(self, toks: Sequence[_Token], i: int) -> tuple[str, str, int] | None:
+        """An indefinite speaker at ``i`` ("somebody exclaimed", "cried one of the women"), else None.
+
+        Somebody unnamed, or one of a group, is no one met so far: their
+        quote goes to a speaker of its own ("somebody", "somebody else",
+        "one of the women"), not to the last character in sight.
+        """
+        low = toks[i].low
+        following = [t.low for t in toks[i + 1:i + 3]]
+        if low in ("somebody", "someone") or low == "some" and following[:1] == ["one"]:
+            j = i + 1 if low != "some" else i + 2
+            if j < len(toks) and toks[j].low == "else":
+                j += 1
+        elif low == "one" and following in (["of", "the"], ["of", "those"]):
+            j = _description_end(toks, i + 2)  # "one of the women"
+        elif low == "one" and following[:2] == ["of", "them"]:
+            j = i + 3
+        else:
+            return None
+        name = " ".join(t.low for t in toks[i:j])
+        self.known.add(name)
+        return name, "explicit", j
 
     def description(self, phrase: Sequence[_Token], possessor: str | None, mark: int | None = None) -> str:
         """Who a descriptive speaker ("the old man", "her mother") is.

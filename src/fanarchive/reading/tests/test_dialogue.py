@@ -1072,6 +1072,18 @@ def test_said_another_is_someone_new_not_the_last_of_that_description(cast):
     assert len({first, second, third}) == 3
 
 
+def test_somebody_or_one_of_a_group_speaking_is_no_one_already_in_sight(cast):
+    paragraphs = [
+        "Spike sat by the fire with the others round him.",
+        "“It was a cold night,” he said.",
+        "“Go on, then,” somebody called from the back.",
+        "“Was it snowing?” asked one of the girls.",
+        "“Tell it properly,” said somebody else.",
+    ]
+    spike, *others = speakers(paragraphs, cast)
+    assert spike == "Spike" and len(set(others)) == 3 and spike not in others
+
+
 def test_a_say_verb_after_a_subordinate_clause_goes_back_to_the_main_subject(cast):
     paragraphs = [
         "Spike leaned on the crypt door.",
