@@ -141,12 +141,16 @@ landlord sailor colonel major general lieutenant gardener innkeeper shopkeeper m
 """.split())
 # Head nouns a narrator alternates for one person ("the lad" … "the boy"):
 # a new description whose head shares a set with a described person in
-# sight, with no adjective of its own missing from theirs, is that person.
+# sight, with no adjective of its own missing from theirs, is that person
+# ("the child" is a boy or girl in sight).
 _SYNONYM_SET = {
     **{w: "boy" for w in "boy lad youth youngster".split()},
     **{w: "girl" for w in "girl lass maiden".split()},
     **{w: "lady" for w in "lady woman dame".split()},
 }
+# Words for a child of either sex: the same person as a described boy or girl in sight
+_CHILD_WORDS = frozenset({"child", "infant"})
+_CHILD_HEADS = frozenset({"boy", "girl"})
 _PERSON_NOUNS = frozenset(_NOUN_GENDER) | _ROLE_NOUNS
 _PERSON_WORDS = _PERSON_NOUNS | {"companion", "friend", "cousin", "neighbour", "neighbor"}
 _GROUPS = {"men", "women", "children", "people", "folk", "crowd", "company", "party"}
@@ -1468,16 +1472,19 @@ class _Attributor:
         return name
 
     def _same_described(self, phrase: Sequence[_Token], in_sight: Sequence[str]) -> str | None:
-        """The described person in sight that ``phrase`` ("the lad") names again by a synonym ("the boy")."""
-        head = _SYNONYM_SET.get(phrase[-1].low)
+        """The described person in sight that ``phrase`` ("the lad") names again by a synonym ("the boy").
+
+        A child is a boy or a girl: "the child" after "a small boy" is him.
+        """
+        heads = _CHILD_HEADS if phrase[-1].low in _CHILD_WORDS else {_SYNONYM_SET.get(phrase[-1].low)} - {None}
         adjectives = {t.low for t in phrase[1:-1]}
         generic = adjectives and phrase[-1].low in _NOUN_GENDER
-        if head is None and not generic:
+        if not heads and not generic:
             return None
         for name in in_sight:
             words = name.lower().split()
             if words[0] == "the" and adjectives <= set(words[1:-1]) \
-                    and (head and _SYNONYM_SET.get(words[-1]) == head or generic and words[-1] in _ROLE_NOUNS) \
+                    and (_SYNONYM_SET.get(words[-1]) in heads or generic and words[-1] in _ROLE_NOUNS) \
                     and self.described.get(" ".join(words[1:])) == name:
                 return name
         return None

@@ -1010,6 +1010,16 @@ def test_a_synonym_description_is_the_described_person_in_sight(cast):
     assert speakers(paragraphs, cast) == ["the boy", "the boy"]
 
 
+def test_the_child_is_the_boy_or_girl_described_in_sight(cast):
+    paragraphs = [
+        'Willow sat on the porch steps. A small girl came up the path. "Are you a witch?" she asked.',
+        '"Only on Tuesdays," said Willow.',
+        '"Is today Tuesday?" the child wanted to know.',
+    ]
+    girl, willow, child = speakers(paragraphs, cast)
+    assert willow == "Willow Rosenberg" and girl == child == "the small girl"
+
+
 def test_a_man_with_the_adjective_of_a_described_role_is_that_person(cast):
     paragraphs = [
         'Willow sighed. "Dull night," said a young officer to her.',
