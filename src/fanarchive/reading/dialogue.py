@@ -1102,6 +1102,8 @@ class _Chunk:
     marks: dict[int, int] = field(default_factory=dict)  # determiner index → mentions made before it
 
 
+# Determiners opening a described sentence subject ("The woman", "This little boy")
+_DESCRIBED_SUBJECT_STARTS = frozenset({"the", "a", "an", "my", "our", "this", "that"})
 _UNNAMED = {"m": "man", "f": "woman"}  # description of an unknown "he" / "she"
 _HEADING_WORDS = {"chapter", "part", "book", "volume", "section", "act", "canto", "phase"}
 _PARENT_VOCATIVES = {**{w: "f" for w in "mother mamma mama mum mummy ma".split()},
@@ -1229,14 +1231,15 @@ class _Attributor:
                 self._mention(epithet[0])
                 if sentence_pos <= 1:  # "The doctor came back. … he announced"
                     self.subjects[self.cast.gender(epithet[0])] = (epithet[0], self.total_mentions)
-            elif tok.low in ("the", "a", "an", "my", "our") and (sentence_pos <= 1 or tokens[i - 1].text == ",") \
+            elif tok.low in _DESCRIBED_SUBJECT_STARTS and (sentence_pos <= 1 or tokens[i - 1].text == ",") \
                     and (end := self._person_noun_end(tokens, i)) \
                     and not (end < len(tokens) and tokens[end].text in "!?") \
                     and not (tok.low != "the" and _generic_statement(tokens, end)):
                 # "The woman did not answer. … she whispered": a described subject
                 # ("A man's voice …" introduces "the man"; "My father's face
                 # brightened. … he would say" is the narrator's father), also
-                # after an opening phrase ("Concerning that night, the man spoke …")
+                # after an opening phrase ("Concerning that night, the man spoke …");
+                # "This little boy stepped forward" is the boy met before
                 phrase = [*tokens[i:end - 1], _Token(_possessed(tokens[end - 1].text))]
                 ref = refs[i] = self.description(phrase, None)
                 names[i] = end
@@ -1416,7 +1419,9 @@ class _Attributor:
         after "his"/"her" go to the one character of that gender sharing
         the possessor's surname ("his wife" of Mr. Bennet → Mrs. Bennet).
         Other parents and spouses ("her mother") go to the one married
-        character of that gender in sight.  Another gendered one ("the
+        character of that gender in sight.  "This" or "that" points back
+        at a described person in sight ("this little boy" is "the small
+        boy" met before, not a named boy).  Another gendered one ("the
         girl") is taken for the most recently mentioned known character of
         that gender.  Only mentions made before the phrase count (``mark``
         of them; all when None), not names its paragraph brings up later.
@@ -1444,6 +1449,9 @@ class _Attributor:
             seen = next((name for name in in_sight if name in holders), None)
             if seen:
                 return seen
+        if phrase[0].low in ("this", "that") and (same := self._same_described(phrase, in_sight, pointed=True)):
+            self._describe(key, same)  # "this little boy" is the boy met, not a named one
+            return same
         if phrase[0].low in ("his", "her"):
             # "“My dear Mr. Bennet,” said his lady": "his" is the one addressed
             addressed = self.vocative(self.quote_before.text) if self.quote_before else None
@@ -1471,10 +1479,14 @@ class _Attributor:
         self.known.add(name)
         return name
 
-    def _same_described(self, phrase: Sequence[_Token], in_sight: Sequence[str]) -> str | None:
+    def _same_described(self, phrase: Sequence[_Token], in_sight: Sequence[str],
+                        pointed: bool = False) -> str | None:
         """The described person in sight that ``phrase`` ("the lad") names again by a synonym ("the boy").
 
         A child is a boy or a girl: "the child" after "a small boy" is him.
+        ``pointed``: the phrase opens with "this" or "that", which points
+        back at someone met, so its adjectives need not be theirs ("a small
+        boy" … "this vivacious lad").
         """
         heads = _CHILD_HEADS if phrase[-1].low in _CHILD_WORDS else {_SYNONYM_SET.get(phrase[-1].low)} - {None}
         adjectives = {t.low for t in phrase[1:-1]}
@@ -1483,7 +1495,7 @@ class _Attributor:
             return None
         for name in in_sight:
             words = name.lower().split()
-            if words[0] == "the" and adjectives <= set(words[1:-1]) \
+            if words[0] == "the" and (pointed or adjectives <= set(words[1:-1])) \
                     and (_SYNONYM_SET.get(words[-1]) in heads or generic and words[-1] in _ROLE_NOUNS) \
                     and self.described.get(" ".join(words[1:])) == name:
                 return name

@@ -1020,6 +1020,17 @@ def test_the_child_is_the_boy_or_girl_described_in_sight(cast):
     assert willow == "Willow Rosenberg" and girl == child == "the small girl"
 
 
+def test_this_or_that_description_points_back_at_the_described_person_in_sight(cast):
+    paragraphs = [
+        "Spike and Willow sat on the bench. A tall boy came along the path.",
+        '"Got a light?" the youngster asked.',
+        '"No," said Spike.',
+        'This lanky youth shrugged at Spike. "Suit yourself," he said.',
+        'That skinny lad walked off. "Kids," he muttered.',
+    ]
+    assert speakers(paragraphs, cast) == ["the tall boy", "Spike", "the tall boy", "the tall boy"]
+
+
 def test_a_man_with_the_adjective_of_a_described_role_is_that_person(cast):
     paragraphs = [
         'Willow sighed. "Dull night," said a young officer to her.',
