@@ -15,7 +15,8 @@ before a quote first), and finally turn-taking between the last two
 speakers (re-phased when the exchange runs into a named speaker out of
 step).  A name used as a vocative inside a quote ("Spike," she says) is
 the addressee, never the speaker, and a quote addressed to the one who just
-spoke is the answer of the one that speaker addressed.  Described people
+spoke, or calling a third person by name after its first words, is the
+answer of the one that speaker addressed.  Described people
 ("The woman did not answer", "said his uncle", "the doctor") are tracked
 like names: a title held by one character names them, and pronouns can
 point at them; a "he" or "she" with no one of that gender in sight is one
@@ -1888,7 +1889,7 @@ class _Attributor:
                 self._attribute_continuation(span, guesses[k])
                 continue
             addressee = self.vocative(span.text)
-            guess = guesses[k] or (addressee and quotes and self._answer(quotes, addressee)) \
+            guess = guesses[k] or (addressee and quotes and self._answer(quotes, addressee, span.text)) \
                 or (context and context.speaker(k, addressee)) or self.turn_taking(addressee)
             if guess is not None and guess.speaker == addressee and guesses[k] is None:
                 guess = self.turn_taking(addressee)
@@ -1935,18 +1936,37 @@ class _Attributor:
             if g is not None and g.method == "pronoun" and g.speaker in unknown:
                 guesses[k] = _Guess(named, "pronoun", g.confidence, g.addressee)
 
-    @staticmethod
-    def _answer(quotes: Sequence[Quote], addressee: str | None) -> _Guess | None:
+    def _answer(self, quotes: Sequence[Quote], addressee: str | None, text: str) -> _Guess | None:
         """The speaker of a quote answering the one before it in the same turn.
 
         ("“You believe it, Florence?” he said. “Yes, uncle. …”": a quote
-        addressed to the last speaker is said by the one that speaker addressed.)
+        addressed to the last speaker is said by the one that speaker
+        addressed.)  So is a quote calling someone else by name after its
+        first words ("“Giles, you forgot the books,” said the newcomer.
+        “Too late now, Willow.”": Giles answers, and the newcomer is
+        Willow), when the quote before said more than a name: one speaker
+        who goes on to someone new ("Giles! Giles! … Willow, he can't
+        hear.") or gives their own name ("Mr. Giles?" … "Spike, your new
+        lodger.") opens with the name or had only called out.
         """
         prev = quotes[-1] if quotes else None
-        if addressee and prev is not None and prev.speaker == addressee \
-                and prev.addressee not in (None, addressee):
+        if not addressee or prev is None or prev.addressee in (None, addressee):
+            return None
+        if prev.speaker == addressee or prev.speaker != prev.addressee \
+                and not self._opens_with_name(text) and not self._only_names(prev.text):
             return _Guess(prev.addressee, "turn-taking", 0.5)
         return None
+
+    def _opens_with_name(self, text: str) -> bool:
+        """Whether a quote's first word is (part of) a known name ("Jim, do …")."""
+        found = self.cast.find_names(_tokens(text))
+        return bool(found) and found[0][0] == 0
+
+    def _only_names(self, text: str) -> bool:
+        """Whether a quote holds nothing but names ("Edith! Edith!")."""
+        toks = [t for t in _tokens(text) if t.text[0].isalpha()]
+        named = sum(j - i for i, j, _ in self.cast.find_names(toks))
+        return named >= len(toks)
 
     def _attribute_continuation(self, span: QuoteSpan, guess: _Guess | None) -> None:
         """A say-verb beside a later paragraph of a long quote names its speaker too."""

@@ -1111,3 +1111,16 @@ def test_a_say_verb_after_a_subordinate_clause_goes_back_to_the_main_subject(cas
         "Buffy came in. She frowned when he spoke to her, and then said: “Go away.”",
     ]
     assert speakers(paragraphs, cast) == ["Buffy Summers"]
+
+
+def test_a_reply_calling_someone_new_is_said_by_the_one_just_addressed(cast):
+    text = ('"Giles, you should have brought the books," said the newcomer. '
+            '"Too late for that, Willow. We make do."')
+    quotes = attribute_paragraphs([text], cast)  # the newcomer is the Willow Giles answers
+    assert [(q.speaker, q.addressee) for q in quotes] == [
+        ("Willow Rosenberg", "Rupert Giles"), ("Rupert Giles", "Willow Rosenberg")]
+
+
+def test_one_speaker_may_go_on_to_address_someone_new(cast):
+    text = '"Giles! Giles!" called the newcomer. "Willow, he does not hear me."'
+    assert speakers([text], cast) == ["the newcomer", "the newcomer"]
