@@ -2159,11 +2159,13 @@ def _name_the_unnamed(quotes: list[Quote], cast: Cast, pronoun_gender: dict[str,
 
     When a quote next to one by an unnamed speaker addresses someone by
     name ("Good night, Watson."), that name is a vote for who the unnamed
-    speaker is; a clear winner of a compatible gender renames them ("the
-    man" is never called Tuppence; "the doctor", of no sex by the word,
-    has the one of the "he" or "she" once taken for them: ``pronoun_gender``).
-    The narrator is not someone given their own "said Good" right beside
-    the narrator's "I said".  A
+    speaker is; a clear winner renames them.  A name of the other gender
+    casts no vote ("the man" is never called Tuppence; "the doctor", of no
+    sex by the word, has the one of the "he" or "she" once taken for them:
+    ``pronoun_gender``): it is the one spoken to by someone else beside
+    them, and must not outvote the name the unnamed speaker is really
+    called by.  The narrator is not someone given their own "said Good"
+    right beside the narrator's "I said".  A
     relative described through someone ("her mother") is not renamed (the
     one she talks to is mostly the one she is the mother of).
     """
@@ -2179,13 +2181,14 @@ def _name_the_unnamed(quotes: list[Quote], cast: Cast, pronoun_gender: dict[str,
         for other in quotes[max(0, k - 1):k + 2]:
             if other.speaker and other.speaker != quote.speaker and other.speaker not in named \
                     and not other.speaker.startswith(("his ", "her ")) \
+                    and {cast.gender(other.speaker) or pronoun_gender.get(other.speaker, ""),
+                         cast.gender(quote.addressee)} != {"m", "f"} \
                     and not (other.speaker == cast.narrator and quote.addressee in not_the_narrator):
                 votes.setdefault(other.speaker, Counter())[quote.addressee] += 1
     renames = {}
     for unnamed, tally in votes.items():
         (best, n), *rest = tally.most_common(2) + [("", 0)]
-        genders = {cast.gender(unnamed) or pronoun_gender.get(unnamed, ""), cast.gender(best)}
-        if n >= 1 and n > 2 * rest[0][1] and not {"m", "f"} <= genders:
+        if n >= 1 and n > 2 * rest[0][1]:
             renames[unnamed] = best
     _rename(quotes, renames)
 

@@ -1124,3 +1124,11 @@ def test_a_reply_calling_someone_new_is_said_by_the_one_just_addressed(cast):
 def test_one_speaker_may_go_on_to_address_someone_new(cast):
     text = '"Giles! Giles!" called the newcomer. "Willow, he does not hear me."'
     assert speakers([text], cast) == ["the newcomer", "the newcomer"]
+
+
+def test_names_of_the_other_gender_cast_no_vote_for_an_unnamed_speaker(cast):
+    paragraphs = ['"Come in," said the old woman.', '"Giles, sit here," said Spike.',
+                  '"Tea?" asked the old woman.', '"Giles, take the tea," said Spike.',
+                  '"Thank you, Willow," said Giles.', '"You are welcome," said the old woman.']
+    assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Spike", "Willow Rosenberg", "Spike",
+                                          "Rupert Giles", "Willow Rosenberg"]
