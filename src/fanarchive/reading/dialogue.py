@@ -13,7 +13,7 @@ clause earlier in the paragraph ("he answers for her."), the character doing
 things in the paragraph (an action beat; the subject of the sentence just
 before a quote first), and finally turn-taking between the last two
 speakers (re-phased when the exchange runs into a named speaker out of
-step).  A name used as a vocative inside a quote ("Spike," she says) is
+step); a quote still without a speaker is its neighbour's.  A name used as a vocative inside a quote ("Spike," she says) is
 the addressee, never the speaker, and a quote addressed to the one who just
 spoke, or calling a third person by name after its first words, is the
 answer of the one that speaker addressed.  Described people
@@ -2065,6 +2065,7 @@ def attribute_paragraphs(texts: Sequence[str], cast: Cast,
     for p, text in enumerate(texts):
         quotes.extend(attributor.paragraph(text, regions[p], bool(scene_breaks and scene_breaks[p])))
     _fill_from_next_addressee(quotes)
+    _fill_from_neighbours(quotes)
     _realign_alternation(quotes, texts)
     _name_the_unnamed(quotes, cast, attributor.pronoun_gender)
     _merge_address_names(quotes, cast, attributor.narrated)
@@ -2210,6 +2211,25 @@ def _fill_from_next_addressee(quotes: list[Quote]) -> None:
         if quote.speaker is None and reply.paragraph > quote.paragraph and reply.addressee \
                 and reply.addressee != reply.speaker:
             quote.speaker, quote.method, quote.confidence = reply.addressee, "turn-taking", 0.45
+
+
+def _fill_from_neighbours(quotes: list[Quote]) -> None:
+    """A quote still without a speaker is the one of the quote next to it, the one before first.
+
+    Turn-taking finds no one only when no one else has spoken: the last
+    speaker is going on ("Send her to me." after "Why did you come?"), and
+    before anyone is known, a call that gets "No answer." is repeated by
+    the one who speaks next ("TOM!" / "No answer. TOM!" / … "“Well,” said
+    the old lady").  Only quotes in the same or the next paragraph count.
+    """
+    for k in range(1, len(quotes)):
+        quote, before = quotes[k], quotes[k - 1]
+        if quote.speaker is None and before.speaker and quote.paragraph - before.paragraph <= 1:
+            quote.speaker, quote.method, quote.confidence = before.speaker, "turn-taking", 0.3
+    for k in range(len(quotes) - 2, -1, -1):
+        quote, after = quotes[k], quotes[k + 1]
+        if quote.speaker is None and after.speaker and after.paragraph - quote.paragraph <= 1:
+            quote.speaker, quote.method, quote.confidence = after.speaker, "turn-taking", 0.3
 
 
 def attribute_quotes(reading: Reading, cast: Cast) -> None:

@@ -1132,3 +1132,14 @@ def test_names_of_the_other_gender_cast_no_vote_for_an_unnamed_speaker(cast):
                   '"Thank you, Willow," said Giles.', '"You are welcome," said the old woman.']
     assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Spike", "Willow Rosenberg", "Spike",
                                           "Rupert Giles", "Willow Rosenberg"]
+
+
+def test_a_call_before_anyone_is_known_is_the_next_speakers(cast):
+    paragraphs = ['"Hello? Is anyone home?"', 'No answer. "Hello?"',
+                  'Nothing stirred. The old man shook his head and said, "Deaf as a post, that boy."']
+    assert speakers(paragraphs, cast) == ["the old man"] * 3
+
+
+def test_a_quote_no_one_answers_goes_on_from_its_speaker(cast):
+    paragraphs = ['Buffy glared at the empty chair. "Why did you leave?"', '"Come back here."']
+    assert speakers(paragraphs, cast) == ["Buffy Summers", "Buffy Summers"]
