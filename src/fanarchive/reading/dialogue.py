@@ -152,6 +152,7 @@ _SYNONYM_SET = {
 # Words for a child of either sex: the same person as a described boy or girl in sight
 _CHILD_WORDS = frozenset({"child", "infant"})
 _CHILD_HEADS = frozenset({"boy", "girl"})
+_ADULTS = frozenset({"man", "woman", "gentleman", "lady"})  # what a narrator calls the unnamed
 _PERSON_NOUNS = frozenset(_NOUN_GENDER) | _ROLE_NOUNS
 _PERSON_WORDS = _PERSON_NOUNS | {"companion", "friend", "cousin", "neighbour", "neighbor"}
 _GROUPS = {"men", "women", "children", "people", "folk", "crowd", "company", "party"}
@@ -1422,7 +1423,9 @@ class _Attributor:
         Other parents and spouses ("her mother") go to the one married
         character of that gender in sight.  "This" or "that" points back
         at a described person in sight ("this little boy" is "the small
-        boy" met before, not a named boy).  Another gendered one ("the
+        boy" met before, not a named boy).  A bare "the man" (or "the
+        woman" …) is an unnamed person of unknown sex in sight ("a rough
+        voice"), if any (see :meth:`_unnamed_speaker`).  Another gendered one ("the
         girl") is taken for the most recently mentioned known character of
         that gender.  Only mentions made before the phrase count (``mark``
         of them; all when None), not names its paragraph brings up later.
@@ -1460,6 +1463,9 @@ class _Attributor:
                 or self._parent_in_sight(phrase[-1].low, gender, in_sight)
             if relative:
                 return relative
+        elif phrase[0].low == "the" and key in _ADULTS and (unnamed := self._unnamed_speaker(in_sight)):
+            self._describe(key, unnamed)  # "said a rough voice. … said the man"
+            return unnamed
         elif gender and phrase[0].low not in ("my", "your", "our", "their", "a", "an", "another"):
             # "the girl" may be a named girl, but not the one who just spoke
             # ("my father" is no one met so far, "a woman" someone new)
@@ -1479,6 +1485,20 @@ class _Attributor:
             self._describe(key, name)
         self.known.add(name)
         return name
+
+    def _unnamed_speaker(self, in_sight: Sequence[str]) -> str | None:
+        """The described person of unknown sex in sight ("the rough voice") that "the man" names.
+
+        A narrator calls a named adult by name; "the man" (or "the woman",
+        "the gentleman", "the lady") is someone the story has not named,
+        most often the one only heard so far ("said a rough voice. … said
+        the man"), not the named character just mentioned.
+        """
+        for name in in_sight:
+            if name not in self.cast_people and name != self.cast.narrator and name in self.described.values() \
+                    and not self.cast.gender(name):
+                return name
+        return None
 
     def _same_described(self, phrase: Sequence[_Token], in_sight: Sequence[str],
                         pointed: bool = False) -> str | None:

@@ -1143,3 +1143,11 @@ def test_a_call_before_anyone_is_known_is_the_next_speakers(cast):
 def test_a_quote_no_one_answers_goes_on_from_its_speaker(cast):
     paragraphs = ['Buffy glared at the empty chair. "Why did you leave?"', '"Come back here."']
     assert speakers(paragraphs, cast) == ["Buffy Summers", "Buffy Summers"]
+
+
+def test_the_man_is_the_unnamed_voice_not_the_named_man_in_sight(cast):
+    paragraphs = [
+        '"Open up in there," said a hoarse voice. Spike rolled over in his crypt and did not move. '
+        '"Open up, I said!" said the man, louder.',
+    ]
+    assert speakers(paragraphs, cast) == ["the hoarse voice", "the hoarse voice"]
