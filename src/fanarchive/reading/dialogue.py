@@ -85,13 +85,14 @@ def _inflections(base: str) -> set[str]:
     return {third, past}
 
 
-# Verbs of speaking whose present forms are common nouns ("hints", "objects"):
-# only their past forms attribute speech.
+# Verbs of speaking whose present forms are common nouns ("hints", "objects",
+# "challenges") or seldom tag speech ("asserts"): only their past forms
+# attribute speech.
 _SAY_PASTS = """
 hinted commented objected reflected argued advised cautioned confided entreated
 implored proposed reminded remonstrated faltered panted lisped jeered volunteered
 bawled sputtered spluttered cajoled snickered tittered chirped cooed babbled
-assented stormed quoth
+assented stormed quoth challenged asserted
 """.split()
 
 SAY_VERBS: frozenset[str] = frozenset(

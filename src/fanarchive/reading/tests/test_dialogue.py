@@ -1151,3 +1151,8 @@ def test_the_man_is_the_unnamed_voice_not_the_named_man_in_sight(cast):
         '"Open up, I said!" said the man, louder.',
     ]
     assert speakers(paragraphs, cast) == ["the hoarse voice", "the hoarse voice"]
+
+
+def test_challenged_and_asserted_attribute_speech(cast):
+    paragraphs = ['Buffy glared at Spike. "Why not?" he challenged. "Because," she asserted.']
+    assert speakers(paragraphs, cast) == ["Spike", "Buffy Summers"]
