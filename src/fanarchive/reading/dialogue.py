@@ -1807,8 +1807,9 @@ class _Attributor:
         The last quote's addressee answers, else the previous speaker other
         than the last one, else the latest other person mentioned (a name
         of unknown gender only once seen speaking: it is as often a place).
-        ``avoid`` is this quote's addressee, who cannot be its speaker;
-        knowing it, the last speaker may simply go on.
+        ``avoid`` is this quote's addressee, who cannot be its speaker.
+        With no one else in sight, the last speaker simply goes on (someone
+        talking to a silent or unnamed listener).
         """
         last = self.speakers[-1] if self.speakers else None
         candidates = [self.last_addressee, *reversed(self.speakers[-self.REMEMBERED:-1])]
@@ -1819,7 +1820,7 @@ class _Attributor:
             if name not in (last, avoid) and name in self.known and (
                     self.cast.gender(name) or name in self.named_speakers or name not in self.cast_people):
                 return _Guess(name, "context", 0.35)
-        if avoid and last and last != avoid:
+        if last and last != avoid:
             return _Guess(last, "turn-taking", 0.4)
         return None
 

@@ -1156,3 +1156,11 @@ def test_the_man_is_the_unnamed_voice_not_the_named_man_in_sight(cast):
 def test_challenged_and_asserted_attribute_speech(cast):
     paragraphs = ['Buffy glared at Spike. "Why not?" he challenged. "Because," she asserted.']
     assert speakers(paragraphs, cast) == ["Spike", "Buffy Summers"]
+
+
+def test_with_no_one_else_in_sight_the_last_speaker_goes_on(cast):
+    paragraphs = [
+        'Spike stood alone at the window. "Nobody comes here any more," he said.',
+        '"Nobody ever did."',
+    ]
+    assert speakers(paragraphs, cast) == ["Spike", "Spike"]
