@@ -1360,11 +1360,19 @@ class _Attributor:
     # -- say-verb clauses
 
     def _subject_at(self, ch: _Chunk, i: int) -> tuple[str, str, int] | None:
-        """A speaker phrase starting at token ``i``: (speaker, method, end index)."""
+        """A speaker phrase starting at token ``i``: (speaker, method, end index).
+
+        A voice (or tone, words …) "of" someone is that someone's ("cried
+        the voice of John": John speaks, not a person called "the voice").
+        """
         toks = ch.tokens
         if i >= len(toks):
             return None
         tok = toks[i]
+        j = ch.names.get(i, 0)
+        if j and toks[j - 1].low in _SPEECH_NOUNS and j + 1 < len(toks) and toks[j].low == "of" \
+                and (owner := self._subject_at(ch, j + 1)) is not None:
+            return owner  # "cried the voice of John", "said the voice of his mother"
         if i in ch.names:
             return ch.refs.get(i, tok.text), "explicit", ch.names[i]
         if tok.low in _SUBJECT_PRONOUNS:

@@ -1164,3 +1164,8 @@ def test_with_no_one_else_in_sight_the_last_speaker_goes_on(cast):
         '"Nobody ever did."',
     ]
     assert speakers(paragraphs, cast) == ["Spike", "Spike"]
+
+
+def test_the_voice_of_someone_is_that_someone_speaking(cast):
+    paragraphs = ['Buffy pushed the crypt door open.', '"Go away," cried the voice of Spike from the dark.']
+    assert speakers(paragraphs, cast) == ["Spike"]
