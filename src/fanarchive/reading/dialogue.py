@@ -1705,8 +1705,6 @@ class _Attributor:
         the actors before the turn's first quote come first, nearest the
         quote first ("Tom came in. Jo put the book down. … “Where is
         everyone?”" is Jo's), then those after it, in reading order.
-        Nearest-first raised LitBank's B-cubed F1 on the test half from
-        73.3 to 73.7 and left the dev half at 86.3.
         """
         before, *after = [self._actors(ch) for ch in chunks]
         return [*before[::-1], *(name for names in after for name in names)]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from fanarchive.reading import read
@@ -74,3 +76,10 @@ def test_command_reports_unreadable_files_with_exit_code_2(tmp_path, capsys):
     assert err.count("\n") == 1 and "file looks binary (PDF?)" in err
     assert main([str(tmp_path / "missing.txt")]) == 2
     assert "cannot open" in capsys.readouterr().err
+
+
+def test_python_dash_m_runs_the_command():
+    done = subprocess.run([sys.executable, "-m", "fanarchive", "read", str(FIXTURES / "oneshot_notes.txt"),
+                           "--structure"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Disclaimer: I own nothing but the plot." in done.stdout
