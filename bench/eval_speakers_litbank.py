@@ -33,7 +33,9 @@ What happens:
    When the tokeniser put the question's attribution in a sentence of its
    own ('"Is that his name?"' / 'asked Lord Henry.' / '"Yes, it is."'),
    the question makes a reply only of a quotation opening with an answer
-   word (yes, no, because …), since an asker often goes on.
+   word (yes, no, because …) or of a short statement, a sentence of up to
+   six words asking nothing ('"Seven o'clock."'), since an asker often goes
+   on at more length.
    A straight mark opening a sentence opens a quotation and one ending it
    closes one, so a stray mark cannot invert every later quote of a
    single-quoted book; in a book quoted with double marks a lone
@@ -102,6 +104,7 @@ _TITLES = {"mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "the", "a", "
            "mister", "madame", "madam", "mme", "mlle", "monsieur", "capt", "captain", "col"}
 _ARTICLES = {"the", "a", "an"}
 _HEADINGS = {"chapter", "prologue", "epilogue"}
+_SHORT_WORDS = 6  # a quotation of at most this many words answers a question ('"Another boy."')
 _ANSWER_WORDS = {"yes", "no", "yeah", "nope", "aye", "nay", "because", "certainly", "perhaps", "maybe",
                  "not", "nothing", "oh", "ah", "well", "indeed", "never", "sure", "of"}
 
@@ -146,9 +149,10 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
             # '"A," said Jo. "B," sighed Meg.' (also '"B!" / cried Meg.') and
             # '"Why?" asked Jo. "Because."' are two speakers; '"A," said Jo. "B."'
             # is one going on.  After an attribution line of its own
-            # ('"Why?" / asked Jo. / "Because."') only an answer word makes a
-            # reply to the question: the asker often goes on
-            answered = asked and (not carried or len(tokens) > 1 and tokens[1].lower() in _ANSWER_WORDS)
+            # ('"Why?" / asked Jo. / "Because."') only an answer word or a short
+            # statement makes a reply to the question: the asker often goes on
+            answered = asked and (not carried or len(tokens) > 1 and tokens[1].lower() in _ANSWER_WORDS
+                                  or _short_statement(sentences[s], closers))
             replies = closed_in_sentence and not quote_open and (answered or _says_apart(sentences, s, closers))
             newpara = after_quote or replies
         else:
@@ -246,6 +250,14 @@ def _says_apart(sentences: list[list[str]], s: int, closers: set[str]) -> bool:
                 after = sentences[s + 1][:4]
             return bool(after) and after[0] not in _QUOTE_MARKS and (_attributes(after) or _goes_on(after))
     return False
+
+
+def _short_statement(tokens: list[str], closers: set[str]) -> bool:
+    """The sentence is one quotation of a few words asking nothing ('"Seven o'clock."')."""
+    quoted = tokens[1:-1]
+    words = [tok for tok in quoted if tok[:1].isalnum()]
+    return len(tokens) > 2 and tokens[-1] in closers and quoted[-1] != "?" \
+        and not set(quoted) & closers and len(words) <= _SHORT_WORDS
 
 
 def _goes_on(tokens: list[str]) -> bool:

@@ -77,3 +77,8 @@ def test_a_mark_closing_a_nested_quote_inside_a_quotation_stays_where_it_is():
 
 def test_a_mark_left_after_a_closing_mark_opens_the_next_sentence():
     assert paragraphs('" I had hoped -- " "', 'Go away ! "') == ['"I had hoped --"', '"Go away!"']
+
+
+def test_a_short_statement_after_an_attribution_sentence_of_its_own_answers_the_question():
+    assert paragraphs('" What time is it ? "', "asked Dick .", "\" Seven o'clock . \"") == [
+        '"What time is it?" asked Dick.', "\"Seven o'clock.\""]
