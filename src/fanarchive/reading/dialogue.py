@@ -1170,6 +1170,10 @@ class _Attributor:
 
         A sentence subject of that gender among the last six mentions wins
         over a later object ("Giles hands Xander the book. He …" is Giles).
+        A described subject of no known sex ("The parson rode nearer. “…,”
+        he said.") mentioned last of all, after that subject, is meant
+        first: a word like "parson" tells no sex, but the pronoun follows
+        straight on from it; it is then taken to be of that sex.
         Only the last :attr:`RECENT` mentions count.  Else a described
         person of unknown gender ("the conductor") may be meant, and a name
         of unknown gender only once it was named speaking ("said Kitty"):
@@ -1177,6 +1181,11 @@ class _Attributor:
         said"); else the pronoun is someone unnamed (see :meth:`_unnamed`).
         """
         subject, when = self.subjects.get(gender, ("", 0))
+        described, described_when = self.subjects.get("", ("", 0)) if gender else ("", 0)
+        if described and described != avoid and when < described_when == self.total_mentions \
+                and described not in self.cast_people and self.pronoun_gender.get(described, gender) == gender:
+            self.pronoun_gender[described] = gender
+            return described
         if subject and subject != avoid and self.total_mentions - when < 6:
             return subject
         horizon = self.total_mentions - self.RECENT

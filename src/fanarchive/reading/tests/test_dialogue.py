@@ -1169,3 +1169,11 @@ def test_with_no_one_else_in_sight_the_last_speaker_goes_on(cast):
 def test_the_voice_of_someone_is_that_someone_speaking(cast):
     paragraphs = ['Buffy pushed the crypt door open.', '"Go away," cried the voice of Spike from the dark.']
     assert speakers(paragraphs, cast) == ["Spike"]
+
+
+def test_he_right_after_a_described_subject_of_no_known_sex_is_that_person(cast):
+    paragraphs = [
+        "Spike leaned against the wall of the ward.",
+        "The doctor came over with a clipboard. “You are late for your check-up,” he said.",
+    ]
+    assert speakers(paragraphs, cast) == ["the doctor"]
