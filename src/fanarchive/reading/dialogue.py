@@ -1373,6 +1373,10 @@ class _Attributor:
 
         A voice (or tone, words …) "of" someone is that someone's ("cried
         the voice of John": John speaks, not a person called "the voice").
+        A bare "the other" ("“…,” said the other, mildly.") is the other
+        party of the conversation, the latest speaker but the last one: it
+        sets one of two people against the one just named, so it is no new
+        person of its own.
         """
         toks = ch.tokens
         if i >= len(toks):
@@ -1382,6 +1386,9 @@ class _Attributor:
         if j and toks[j - 1].low in _SPEECH_NOUNS and j + 1 < len(toks) and toks[j].low == "of" \
                 and (owner := self._subject_at(ch, j + 1)) is not None:
             return owner  # "cried the voice of John", "said the voice of his mother"
+        if tok.low == "the" and _description_end(toks, i) == i + 2 and toks[i + 1].low == "other" \
+                and (other := self._replier(None)) is not None:
+            return other.speaker, "explicit", i + 2  # "said the other": the other of the two talking
         if i in ch.names:
             return ch.refs.get(i, tok.text), "explicit", ch.names[i]
         if tok.low in _SUBJECT_PRONOUNS:

@@ -1177,3 +1177,14 @@ def test_he_right_after_a_described_subject_of_no_known_sex_is_that_person(cast)
         "The doctor came over with a clipboard. “You are late for your check-up,” he said.",
     ]
     assert speakers(paragraphs, cast) == ["the doctor"]
+
+
+def test_said_the_other_is_the_other_of_the_two_talking(cast):
+    paragraphs = [
+        "Spike sat alone by the campfire until a stranger walked up out of the dark.",
+        "“Mind if I sit?” asked the stranger.",
+        "“Suit yourself,” said Spike.",
+        "“It is a cold night for it,” said the other, and held out his hands to the fire.",
+    ]
+    first, spike, third = speakers(paragraphs, cast)
+    assert spike == "Spike" and third == first == "the stranger"
