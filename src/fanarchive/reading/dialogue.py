@@ -1376,7 +1376,9 @@ class _Attributor:
         A bare "the other" ("“…,” said the other, mildly.") is the other
         party of the conversation, the latest speaker but the last one: it
         sets one of two people against the one just named, so it is no new
-        person of its own.
+        person of its own.  Likewise "his companion" ("…,” replied his
+        companion.") is the latest speaker other than the one "his" stands
+        for: the person he travels and talks with.
         """
         toks = ch.tokens
         if i >= len(toks):
@@ -1391,6 +1393,10 @@ class _Attributor:
             return other.speaker, "explicit", i + 2  # "said the other": the other of the two talking
         if i in ch.names:
             return ch.refs.get(i, tok.text), "explicit", ch.names[i]
+        if tok.low in ("his", "her") and i + 1 < len(toks) and toks[i + 1].low in ("companion", "comrade") \
+                and (owner := ch.refs.get(i)) is not None \
+                and (partner := next((s for s in reversed(self.speakers) if s != owner), None)):
+            return partner, "explicit", i + 2  # "replied his companion": the one he talks with
         if tok.low in _SUBJECT_PRONOUNS:
             ref = ch.refs.get(i)
             # an unresolved "he said" still says the speaker is someone unnamed

@@ -1188,3 +1188,14 @@ def test_said_the_other_is_the_other_of_the_two_talking(cast):
     ]
     first, spike, third = speakers(paragraphs, cast)
     assert spike == "Spike" and third == first == "the stranger"
+
+
+def test_his_companion_speaking_is_the_one_he_talks_with(cast):
+    paragraphs = [
+        "Spike and an old traveller shared the road north that week.",
+        "“Rain tonight,” said the old traveller.",
+        "“I never walk with anyone,” said Spike, coldly. His companion's eyes flashed.",
+        "“I know this sky,” replied his companion. For a moment he forgot Spike and looked up.",
+    ]
+    first, spike, third = speakers(paragraphs, cast)
+    assert spike == "Spike" and third == first
