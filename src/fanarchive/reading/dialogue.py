@@ -1321,10 +1321,17 @@ class _Attributor:
 
     @staticmethod
     def _person_noun_end(tokens: Sequence[_Token], i: int) -> int | None:
-        """End of "the [adjective] woman" (or "a man's", "the old doctor") at ``i``: a person."""
+        """End of "the [adjective] woman" (or "a man's", "the old doctor") at ``i``: a person.
+
+        A role noun right after a man or woman belongs to the description
+        ("a woman servant", "the man cook"): the role, not the sex, tells
+        that person from the next woman the narration meets.
+        """
         for j in range(i + 1, min(i + 4, len(tokens))):
             tok = tokens[j]
             if _possessed(tok.low) in _PERSON_NOUNS:
+                if tok.low in _NOUN_GENDER and j + 1 < len(tokens) and _possessed(tokens[j + 1].low) in _ROLE_NOUNS:
+                    return j + 2
                 return j + 1
             if tok.capitalised or not _description_word(tok):
                 return None

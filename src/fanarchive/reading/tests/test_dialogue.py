@@ -1199,3 +1199,9 @@ def test_his_companion_speaking_is_the_one_he_talks_with(cast):
     ]
     first, spike, third = speakers(paragraphs, cast)
     assert spike == "Spike" and third == first
+
+
+def test_a_role_after_man_or_woman_keeps_two_women_apart(cast):
+    paragraphs = ['A woman servant opened the shutters. "Time to rise," she said.',
+                  'The woman in the bed stirred. "Not yet," she sighed.']
+    assert speakers(paragraphs, cast) == ["the woman servant", "the woman"]
