@@ -139,7 +139,7 @@ doctor stranger servant child visitor officer soldier captain clerk driver guard
 pedestrian waggoner wagoner keeper porter sergeant constable judge cook coachman footman butler
 boatman fisherman farmer shepherd hunter prisoner convict detective inspector student teacher
 professor nurse clergyman parson vicar rector curate priest waiter waitress governess housekeeper
-landlord sailor colonel major general lieutenant gardener innkeeper shopkeeper merchant
+landlord sailor colonel major general lieutenant gardener innkeeper shopkeeper merchant surgeon physician
 """.split())
 # Head nouns a narrator alternates for one person ("the lad" … "the boy"):
 # a new description whose head shares a set with a described person in
@@ -671,6 +671,31 @@ def _or_as_called(toks: Sequence[_Token], previous_end: int, i: int, j: int) -> 
         and j + 1 < len(toks) and toks[j].text == "," and toks[j + 1].low == "as"
 
 
+_CLAUSE_BREAKS = _SUBORDINATORS | {"who", "whom", "whose", "which", "that", "where"}
+
+
+def _own_possessive_sex(tokens: Sequence[_Token], end: int) -> str:
+    """The sex a "his"/"her" in the clause of a subject ending at ``end`` gives it, else "".
+
+    ("The surgeon had been sitting with his face to the fire": no one
+    else is named before "his", so it is the surgeon's.)  Only before
+    any other person, pronoun, punctuation or subordinate clause; "her"
+    only as a possessive ("shook her head", not "looked at her").
+    """
+    for k in range(end, min(end + 10, len(tokens))):
+        tok = tokens[k]
+        if tok.low in ("his", "himself"):
+            return "m"
+        if tok.low == "herself" or tok.low == "her" and k + 1 < len(tokens) \
+                and tokens[k + 1].text[0].isalpha() and _description_word(tokens[k + 1]):
+            return "f"
+        if not tok.text[0].isalpha() or tok.capitalised or tok.low in _CLAUSE_BREAKS \
+                or tok.low in _PERSONAL_PRONOUNS or tok.low in _GENDER_PRONOUNS \
+                or tok.low in _DETERMINERS and _Attributor._person_noun_end(tokens, k):
+            return ""
+    return ""
+
+
 def _title_gender(key: str) -> str:
     """Gender implied by a name's title ("Mrs. Bennet" → "f"), else ""."""
     return _HONORIFIC_GENDER.get(key.split()[0].lower(), "")
@@ -1149,14 +1174,33 @@ class _Attributor:
         self.narrated: set[str] = set()  # characters named in narration, not only in speech
         # described people of no known sex that a "he" or "she" was taken for ("the doctor")
         self.pronoun_gender: dict[str, str] = {}
+        self.own_sex: dict[str, str] = {}  # described people's sex, shown by "his"/"her" (see _learn_sex)
 
     # -- mentions
+
+    def gender(self, name: str) -> str:
+        """A character's sex: the cast's, else the one the narration showed (see :meth:`_learn_sex`)."""
+        return self.cast.gender(name) or self.own_sex.get(name, "")
+
+    def _learn_sex(self, name: str, sex: str) -> None:
+        """Take ``sex`` for a described person of no sex by the word ("the surgeon … his face").
+
+        From now on a "he" or "she" may mean them: they move from the
+        people of unknown sex to the ones of that sex, keeping their place.
+        """
+        if not sex or self.gender(name):
+            return
+        self.own_sex[name] = sex
+        self.pronoun_gender.setdefault(name, sex)
+        when = self.latest_of_gender.get("", {}).pop(name, None)
+        if when is not None:
+            self.latest_of_gender.setdefault(sex, {})[name] = when
 
     def _mention(self, name: str) -> None:
         self.recent.append(name)
         self.total_mentions += 1
         # the last few distinct names of each gender, newest last, with when
-        gender = self.cast.gender(name)
+        gender = self.gender(name)
         latest = self.latest_of_gender.get(gender)
         if latest is None:
             latest = self.latest_of_gender[gender] = {}
@@ -1237,12 +1281,13 @@ class _Attributor:
                 self.narrated.add(canon[i])
                 self._mention(canon[i])
                 if sentence_pos <= 2:
-                    self.subjects[self.cast.gender(canon[i])] = (canon[i], self.total_mentions)
+                    self.subjects[self.gender(canon[i])] = (canon[i], self.total_mentions)
             elif epithet:
                 refs[i], names[i] = epithet
                 self._mention(epithet[0])
                 if sentence_pos <= 1:  # "The doctor came back. … he announced"
-                    self.subjects[self.cast.gender(epithet[0])] = (epithet[0], self.total_mentions)
+                    self._learn_sex(epithet[0], _own_possessive_sex(tokens, epithet[1]))
+                    self.subjects[self.gender(epithet[0])] = (epithet[0], self.total_mentions)
             elif tok.low in _DESCRIBED_SUBJECT_STARTS and (sentence_pos <= 1 or tokens[i - 1].text == ",") \
                     and (end := self._person_noun_end(tokens, i)) \
                     and not (end < len(tokens) and tokens[end].text in "!?") \
@@ -1256,7 +1301,8 @@ class _Attributor:
                 ref = refs[i] = self.description(phrase, None)
                 names[i] = end
                 self._mention(ref)
-                self.subjects[self.cast.gender(ref)] = (ref, self.total_mentions)
+                self._learn_sex(ref, _own_possessive_sex(tokens, end))
+                self.subjects[self.gender(ref)] = (ref, self.total_mentions)
             elif after_quote and i <= 3 and tok.low in ("the", "a", "an") and i + 1 not in canon \
                     and (end := self._speaking_description_end(tokens, i)):
                 # "“…,” laughed the saloon-keeper. “…,” he added": the speaker
@@ -1264,7 +1310,7 @@ class _Attributor:
                 ref = refs[i] = self.description(tokens[i:end], None)
                 names[i] = end
                 self._mention(ref)
-                self.subjects[self.cast.gender(ref)] = (ref, self.total_mentions)
+                self.subjects[self.gender(ref)] = (ref, self.total_mentions)
             elif kind == "I" and not (i and tokens[i - 1].low in _HEADING_WORDS):  # not "Chapter I"
                 refs[i] = self.cast.narrator
             elif tok.low in _GENDER_PRONOUNS:
@@ -1660,7 +1706,7 @@ class _Attributor:
         if method == "pronoun" and toks[after_verb - 1].low in _REPLY_VERBS and self.speakers \
                 and self.speakers[-1] == speaker:
             # one does not answer oneself: "he replied" is the other man
-            speaker = self.resolve_pronoun(self.cast.gender(speaker), avoid=speaker) or speaker
+            speaker = self.resolve_pronoun(self.gender(speaker), avoid=speaker) or speaker
         confidence = 0.95 if method == "explicit" else 0.85
         return _Guess(speaker, method, confidence, addressee)
 
@@ -1952,7 +1998,7 @@ class _Attributor:
                 guess = self.turn_taking(addressee)
             elif guess is not None and guess.speaker == addressee and guess.method == "pronoun":
                 # '"No, mother," she said': "she" is not the mother addressed
-                other = self.resolve_pronoun(self.cast.gender(addressee), avoid=addressee)
+                other = self.resolve_pronoun(self.gender(addressee), avoid=addressee)
                 guess = _Guess(other, "pronoun", guess.confidence - 0.1) if other else guess
             quote = Quote(chapter=0, paragraph=span.paragraph, start=span.start, end=span.end,
                           text=span.text, addressee=addressee)
@@ -1988,7 +2034,7 @@ class _Attributor:
         named = next((g.speaker for g in guesses if g is not None and g.method == "explicit"), None)
         if named is None:
             return
-        unknown = {_SOMEONE, self.described.get(_UNNAMED.get(self.cast.gender(named), ""))}  # of her gender
+        unknown = {_SOMEONE, self.described.get(_UNNAMED.get(self.gender(named), ""))}  # of her gender
         for k, g in enumerate(guesses):
             if g is not None and g.method == "pronoun" and g.speaker in unknown:
                 guesses[k] = _Guess(named, "pronoun", g.confidence, g.addressee)

@@ -1205,3 +1205,10 @@ def test_a_role_after_man_or_woman_keeps_two_women_apart(cast):
     paragraphs = ['A woman servant opened the shutters. "Time to rise," she said.',
                   'The woman in the bed stirred. "Not yet," she sighed.']
     assert speakers(paragraphs, cast) == ["the woman servant", "the woman"]
+
+
+def test_a_his_in_a_described_subjects_own_clause_gives_them_a_sex(cast):
+    paragraphs = ["Spike stood at the window.",
+                  'The doctor had been sitting with his hands in his lap. As the girl wept, he rose '
+                  'and said, "You must rest now."']
+    assert speakers(paragraphs, cast) == ["the doctor"]
