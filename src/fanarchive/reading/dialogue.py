@@ -141,6 +141,13 @@ boatman fisherman farmer shepherd hunter prisoner convict detective inspector st
 professor nurse clergyman parson vicar rector curate priest waiter waitress governess housekeeper
 landlord sailor colonel major general lieutenant gardener innkeeper shopkeeper merchant surgeon physician
 """.split())
+# Roles of the one sex in the novels' world ("The nurse came back. She …"):
+# a description ending in one is of that sex for pronouns, though the word
+# is no sex of its own to match a named character by.
+_ROLE_SEX = {
+    **{w: "f" for w in "nurse governess waitress housekeeper".split()},
+    **{w: "m" for w in "clergyman parson vicar rector curate waiter butler footman coachman".split()},
+}
 # Head nouns a narrator alternates for one person ("the lad" … "the boy"):
 # a new description whose head shares a set with a described person in
 # sight, with no adjective of its own missing from theirs, is that person
@@ -1179,8 +1186,12 @@ class _Attributor:
     # -- mentions
 
     def gender(self, name: str) -> str:
-        """A character's sex: the cast's, else the one the narration showed (see :meth:`_learn_sex`)."""
-        return self.cast.gender(name) or self.own_sex.get(name, "")
+        """A character's sex: the cast's, else the one the narration showed (see :meth:`_learn_sex`).
+
+        Else a described person's role may tell it ("the nurse": see ``_ROLE_SEX``).
+        """
+        return self.cast.gender(name) or self.own_sex.get(name, "") \
+            or (_ROLE_SEX.get(name.split()[-1].lower(), "") if name.startswith(("the ", "his ", "her ")) else "")
 
     def _learn_sex(self, name: str, sex: str) -> None:
         """Take ``sex`` for a described person of no sex by the word ("the surgeon … his face").

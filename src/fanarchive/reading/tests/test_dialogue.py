@@ -1212,3 +1212,9 @@ def test_a_his_in_a_described_subjects_own_clause_gives_them_a_sex(cast):
                   'The doctor had been sitting with his hands in his lap. As the girl wept, he rose '
                   'and said, "You must rest now."']
     assert speakers(paragraphs, cast) == ["the doctor"]
+
+
+def test_a_role_of_one_sex_lets_a_pronoun_mean_the_described_person(cast):
+    paragraphs = ["Buffy sat by the bed.",
+                  'The nurse came back in. She checked the chart. "No visitors after eight," she said.']
+    assert speakers(paragraphs, cast) == ["the nurse"]
