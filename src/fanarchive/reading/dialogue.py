@@ -678,6 +678,27 @@ def _or_as_called(toks: Sequence[_Token], previous_end: int, i: int, j: int) -> 
         and j + 1 < len(toks) and toks[j].text == "," and toks[j + 1].low == "as"
 
 
+_OPENING_PREPOSITIONS = _PLACE_PREPOSITIONS | {
+    "on", "after", "before", "for", "with", "by", "during", "behind", "beside", "upon", "under", "over",
+    "outside", "inside", "within", "without"}
+
+
+def _after_opening_phrase(tokens: Sequence[_Token], start: int, i: int) -> bool:
+    """Whether the sentence starting at ``start`` opens with a short prepositional phrase ended before ``i``.
+
+    ("In a moment the nurse came back", "At last the doctor spoke": the
+    person after the phrase is the sentence's subject, comma or not.)
+    The phrase holds lower-case words only, none of them a pronoun, and
+    ends on one that is no determiner or preposition.
+    """
+    if not 2 <= i - start <= 5 or tokens[start].low not in _OPENING_PREPOSITIONS:
+        return False
+    last = tokens[i - 1].low
+    return last not in _DETERMINERS and last not in _OPENING_PREPOSITIONS and all(
+        t.text.isalpha() and t.text.islower() and t.low not in _PERSONAL_PRONOUNS and t.low not in _GENDER_PRONOUNS
+        for t in tokens[start + 1:i])
+
+
 _CLAUSE_BREAKS = _SUBORDINATORS | {"who", "whom", "whose", "which", "that", "where"}
 
 
@@ -1296,17 +1317,20 @@ class _Attributor:
             elif epithet:
                 refs[i], names[i] = epithet
                 self._mention(epithet[0])
-                if sentence_pos <= 1:  # "The doctor came back. … he announced"
+                if sentence_pos <= 1 or _after_opening_phrase(tokens, max(last_end + 1, 0), i):
+                    # "The doctor came back. … he announced", "In the hall the doctor stopped."
                     self._learn_sex(epithet[0], _own_possessive_sex(tokens, epithet[1]))
                     self.subjects[self.gender(epithet[0])] = (epithet[0], self.total_mentions)
-            elif tok.low in _DESCRIBED_SUBJECT_STARTS and (sentence_pos <= 1 or tokens[i - 1].text == ",") \
+            elif tok.low in _DESCRIBED_SUBJECT_STARTS and (sentence_pos <= 1 or tokens[i - 1].text == ","
+                                                           or _after_opening_phrase(tokens, max(last_end + 1, 0), i)) \
                     and (end := self._person_noun_end(tokens, i)) \
                     and not (end < len(tokens) and tokens[end].text in "!?") \
                     and not (tok.low != "the" and _generic_statement(tokens, end)):
                 # "The woman did not answer. … she whispered": a described subject
                 # ("A man's voice …" introduces "the man"; "My father's face
                 # brightened. … he would say" is the narrator's father), also
-                # after an opening phrase ("Concerning that night, the man spoke …");
+                # after an opening phrase ("Concerning that night, the man spoke …",
+                # "In a moment the nurse came back");
                 # "This little boy stepped forward" is the boy met before
                 phrase = [*tokens[i:end - 1], _Token(_possessed(tokens[end - 1].text))]
                 ref = refs[i] = self.description(phrase, None)
@@ -1821,7 +1845,9 @@ class _Attributor:
         two quotes (the first ending at ``quote_end`` in ``text``; 0 when
         none) a lone sentence is the attribution of the first ("“Why?” said
         Tom. “Because.”") unless that quote ended with a full stop ("“I
-        know.” Tom sighed. “Go on.”").
+        know.” Tom sighed. “Go on.”").  A short opening phrase of a
+        preposition does not hide the subject ("In the hall the doctor
+        stopped. “…”").
         """
         toks = ch.tokens
         prev_end, end = ch.ends
@@ -1834,7 +1860,9 @@ class _Attributor:
         clauses = [start] + [k + 1 for k in range(start + 1, end - 1)
                              if toks[k].low in ("and", "but") and toks[k - 1].text in ",;"]
         for clause in reversed(clauses):
-            for k in range(clause, min(clause + 3, end)):
+            for k in range(clause, min(clause + 6, end)):
+                if k - clause >= 3 and not _after_opening_phrase(toks, clause, k):
+                    break  # "In the hall the doctor stopped."
                 if k in refs and refs[k] in self.known and (k in ch.names or toks[k].low in _SUBJECT_PRONOUNS):
                     return refs[k]
         return None

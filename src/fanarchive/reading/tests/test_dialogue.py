@@ -1218,3 +1218,9 @@ def test_a_role_of_one_sex_lets_a_pronoun_mean_the_described_person(cast):
     paragraphs = ["Buffy sat by the bed.",
                   'The nurse came back in. She checked the chart. "No visitors after eight," she said.']
     assert speakers(paragraphs, cast) == ["the nurse"]
+
+
+def test_an_opening_prepositional_phrase_does_not_hide_the_subject(cast):
+    text = ('"I will see you out," said Buffy. They went down the stairs in silence. '
+            'In the hall Spike stopped. "Will you tell the others?"')
+    assert speakers([text], cast) == ["Buffy Summers", "Spike"]
