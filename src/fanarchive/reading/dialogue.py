@@ -724,6 +724,11 @@ def _own_possessive_sex(tokens: Sequence[_Token], end: int) -> str:
     return ""
 
 
+def _same_person_named(name: str, other: str) -> bool:
+    """Whether ``other`` may name the person ``name`` ("Kronborg" for "Peter Kronborg")."""
+    return name == other or name.split()[-1] == other.split()[-1]
+
+
 def _title_gender(key: str) -> str:
     """Gender implied by a name's title ("Mrs. Bennet" → "f"), else ""."""
     return _HONORIFIC_GENDER.get(key.split()[0].lower(), "")
@@ -1292,12 +1297,16 @@ class _Attributor:
         last_end = -2  # index of the last sentence end (-2: the first token is at position 1)
         prev_end = last_say = -2
         learnt: list[tuple[int, str]] = []  # (end, person) of people the narration may describe
+        clause_pronoun: int | None = None  # a "he"/"she" opening the clause being read
         for i, tok in enumerate(tokens):
             kind = tok.kind
             if kind == "end":
                 prev_end, last_end = last_end, i
+                clause_pronoun = None
                 continue
             if not kind and i not in canon:
+                if not tok.text[0].isalpha() or tok.low in _CLAUSE_OPENERS:
+                    clause_pronoun = None
                 continue
             if kind == "say":
                 last_say = i
@@ -1309,6 +1318,11 @@ class _Attributor:
                 marks[i] = self.total_mentions
                 epithet = self._epithet(tokens, i)
             if i in canon:
+                if clause_pronoun is not None and _same_person_named(refs[clause_pronoun], canon[i]):
+                    # "He beckoned Kronborg": a pronoun is never the one its own clause goes on to name
+                    sex = _GENDER_PRONOUNS[tokens[clause_pronoun].low]
+                    refs[clause_pronoun] = self.resolve_pronoun(sex, avoid=refs[clause_pronoun]) or self._unnamed(sex)
+                clause_pronoun = None
                 refs[i] = canon[i]
                 self.narrated.add(canon[i])
                 self._mention(canon[i])
@@ -1356,6 +1370,9 @@ class _Attributor:
                     refs[i] = ref
                     if tok.low in _SUBJECT_PRONOUNS:
                         self._mention(ref)
+                        if tok.low != "i" and (sentence_pos == 0 or tokens[i - 1].text in ",;:"
+                                               or tokens[i - 1].low in _CLAUSE_OPENERS):
+                            clause_pronoun = i
             if i in refs and (i in names or tok.low in _SUBJECT_PRONOUNS) and refs[i] != self.cast.narrator:
                 learnt.append((names.get(i, i + 1), refs[i]))
         for end, ref in learnt:  # known from the next chunk on: "He was an old man" mentions him once
@@ -2187,9 +2204,15 @@ def _ends_sentence(text: str, end: int) -> bool:
 
 
 def _char_before(text: str, i: int) -> str:
-    """The last non-space character before offset ``i`` ("" if none)."""
+    """The last non-space character before offset ``i`` ("" if none).
+
+    Two hyphens standing for a dash ("and said --") count as the dash "—":
+    typed text sets them where print has an em dash introducing speech.
+    """
     while i > 0 and text[i - 1].isspace():
         i -= 1
+    if i > 1 and text[i - 2:i] == "--":
+        return "—"
     return text[i - 1] if i > 0 else ""
 
 

@@ -1224,3 +1224,15 @@ def test_an_opening_prepositional_phrase_does_not_hide_the_subject(cast):
     text = ('"I will see you out," said Buffy. They went down the stairs in silence. '
             'In the hall Spike stopped. "Will you tell the others?"')
     assert speakers([text], cast) == ["Buffy Summers", "Spike"]
+
+
+def test_two_hyphens_introduce_a_quote_like_a_dash(cast):
+    text = ('"Good, I am hidden," thought Giles. Willow just put her head in at the door, '
+            'and said at once -- "He is behind the curtain, Spike."')
+    assert speakers([text], cast) == ["Rupert Giles", "Willow Rosenberg"]
+
+
+def test_a_pronoun_is_not_the_one_its_own_clause_goes_on_to_name(cast):
+    paragraphs = ["Giles sat in the kitchen. His humming annoyed Spike.",
+                  'He beckoned Giles to the window and said sternly: "Look at this."']
+    assert speakers(paragraphs, cast) == ["Spike"]
