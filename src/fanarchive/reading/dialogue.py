@@ -1377,6 +1377,8 @@ class _Attributor:
                 learnt.append((names.get(i, i + 1), refs[i]))
         for end, ref in learnt:  # known from the next chunk on: "He was an old man" mentions him once
             self._learn_description(tokens, end, ref)
+        for i, c in canon.items():
+            self._learn_apposition(tokens, i, c)
         return _Chunk(tokens, refs, names, (prev_end, last_end), last_say, marks)
 
     def _unnamed(self, gender: str) -> str:
@@ -1416,6 +1418,31 @@ class _Attributor:
         if key not in _UNNAMED.values() and self.described.get(key) not in self.cast_people \
                 and {self.cast.gender(ref), _NOUN_GENDER.get(key.split()[-1], "")} != {"m", "f"}:
             self._describe(key, ref)
+
+    def _learn_apposition(self, tokens: Sequence[_Token], i: int, name: str) -> None:
+        """Remember a description set before the name at ``i`` with a comma ("the artist himself, Basil Hallward").
+
+        The person noun (or the "himself"/"herself" after any noun) says it
+        is that person's description: "answered the artist" later is them.
+        """
+        k = i - 1
+        if k < 2 or tokens[k].text != ",":
+            return
+        own = tokens[k - 1].low in ("himself", "herself")
+        end = k - 1 if own else k
+        for start in range(end - 1, max(end - 4, -1), -1):
+            if tokens[start].low == "the":
+                break
+        else:
+            return
+        words = tokens[start + 1:end]
+        if not words or not all(_description_word(t) and not t.capitalised for t in words) \
+                or not (own or words[-1].low in _PERSON_WORDS):
+            return
+        key = " ".join(t.low for t in words)
+        if key not in _UNNAMED.values() and self.described.get(key) not in self.cast_people \
+                and {self.gender(name), _NOUN_GENDER.get(words[-1].low, "")} != {"m", "f"}:
+            self._describe(key, name)
 
     @staticmethod
     def _person_noun_end(tokens: Sequence[_Token], i: int) -> int | None:

@@ -1236,3 +1236,9 @@ def test_a_pronoun_is_not_the_one_its_own_clause_goes_on_to_name(cast):
     paragraphs = ["Giles sat in the kitchen. His humming annoyed Spike.",
                   'He beckoned Giles to the window and said sternly: "Look at this."']
     assert speakers(paragraphs, cast) == ["Spike"]
+
+
+def test_a_description_set_before_a_name_with_a_comma_is_that_persons(cast):
+    paragraphs = ["By the easel stood the painter himself, Spike, brush in hand. Buffy sat still.",
+                  '"Stop fidgeting," said the painter.']
+    assert speakers(paragraphs, cast) == ["Spike"]
