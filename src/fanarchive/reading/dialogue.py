@@ -511,7 +511,8 @@ class Cast:
         words = name.lower().replace(".", "").split()
         if words and words[0] in _HONORIFIC_GENDER:
             return _HONORIFIC_GENDER[words[0]]
-        return _NOUN_GENDER.get(words[-1], "") if words else ""
+        # "the old man"; "the woman servant", "the gentleman farmer": the sex word before a role
+        return next((_NOUN_GENDER[w] for w in words[-1:-3:-1] if w in _NOUN_GENDER), "") if words else ""
 
     def find_names(self, tokens: Sequence[_Token]) -> list[tuple[int, int, str]]:
         """Known names among ``tokens`` as (first index, end index, canonical), longest match first.
