@@ -927,6 +927,7 @@ def _scan_marks(text: str, style: str) -> tuple[list[tuple[int, int]], int | Non
     spans: list[tuple[int, int]] = []
     start: int | None = None
     nested_close = -1  # the closing mark of a nested quote, skipped
+    skip_to = no_nesting_before = -1  # single marks: nested quotes skipped, openings known not nested
     for mark in (_DOUBLE_MARK_RE if style == "double" else _SINGLE_MARK_RE).finditer(text):
         i, ch = mark.start(), mark.group()
         if style == "double":
@@ -954,15 +955,60 @@ def _scan_marks(text: str, style: str) -> tuple[list[tuple[int, int]], int | Non
                     spans.append((start, i + 1))
                     start = None
         elif ch == _SINGLE_OPEN or ch in _SINGLE_MARKS:
-            opener, closer = _mark_roles(text, i)
+            if i < skip_to:
+                continue
+            opens, closes = _single_roles(text, i)
             if start is None:
-                if (ch == _SINGLE_OPEN or opener) and not (
-                    i > 0 and text[i - 1].isalnum()) and not _is_elision(text, i):
+                if opens:
                     start = i
-            elif ch != _SINGLE_OPEN and closer and not _is_apostrophe_close(text, i):
+            elif closes:
                 spans.append((start, i + 1))
                 start = None
+            elif opens and i >= no_nesting_before:
+                skip_to, no_nesting_before = _single_nesting(text, i)
     return spans, start
+
+
+def _single_roles(text: str, i: int) -> tuple[bool, bool]:
+    """Whether the single mark at ``i`` opens a quote, and whether it closes one.
+
+    Apostrophes do neither: a mark after a letter does not open, a clipped
+    word ('em) does not open, and a dropped letter (gettin') does not close.
+    """
+    ch = text[i]
+    opener, closer = _mark_roles(text, i)
+    opens = (ch == _SINGLE_OPEN or opener) and not (
+        i > 0 and text[i - 1].isalnum()) and not _is_elision(text, i)
+    closes = ch != _SINGLE_OPEN and closer and not _is_apostrophe_close(text, i)
+    return opens, closes
+
+
+def _single_nesting(text: str, i: int) -> tuple[int, int]:
+    """Whether single quotes opened at ``i`` inside a quote are nested in it.
+
+    A single-quoted book quotes words inside speech with the same mark
+    (‘she would rather say ‘good-by,’ than ‘how do you do.’ — you know.’).
+    The opening at ``i`` starts a run of such short quotes when each closes
+    within a few words and the speaker's own closing mark comes after the
+    last of them.  Returns (where that outer closing mark is, or -1; the
+    offset before which no opening mark need be tried again).  Without the
+    outer closing mark the marks are left as they were read: the inner
+    closing mark ends the speech.
+    """
+    inner_open: int | None = i
+    for mark in _SINGLE_MARK_RE.finditer(text, i + 1):
+        j = mark.start()
+        if inner_open is not None and j - inner_open > _NESTED_MAX:
+            return -1, inner_open + 1
+        opens, closes = _single_roles(text, j)
+        if inner_open is not None:
+            if closes:
+                inner_open = None
+        elif closes:
+            return j, j
+        elif opens:
+            inner_open = j
+    return -1, len(text)
 
 
 _NESTED_MAX = 40  # characters of a nested quotation ("the “Spectator,”")

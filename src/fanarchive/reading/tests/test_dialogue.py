@@ -78,6 +78,20 @@ def test_curly_single_quotes_with_plural_possessive():
     assert quotes_of([text]) == ["Don’t,", "It’s the boys’ room, not the library."]
 
 
+def test_short_single_quotes_nested_in_single_quoted_speech():
+    text = ("‘He never says ‘please,’ nor ‘thank you,’ — not once, Giles,’ said Willow. "
+            "‘Don’t ‘but’ me.’")
+    assert quotes_of([text]) == [
+        "He never says ‘please,’ nor ‘thank you,’ — not once, Giles,",
+        "Don’t ‘but’ me.",
+    ]
+
+
+def test_single_quote_left_open_before_a_new_one_is_not_nested():
+    text = "‘Wait,’ said Willow. ‘Go now ‘Stop!’ he cried."
+    assert quotes_of([text]) == ["Wait,", "Go now ‘Stop!"]
+
+
 def test_apostrophes_in_double_quoted_text_are_not_quotes():
     text = "She'd keep him 'round, she thought. \"Hey,\" he said."
     assert quotes_of([text]) == ["Hey,"]
