@@ -1717,7 +1717,11 @@ class _Attributor:
         A child is a boy or a girl: "the child" after "a small boy" is him.
         ``pointed``: the phrase opens with "this" or "that", which points
         back at someone met, so its adjectives need not be theirs ("a small
-        boy" … "this vivacious lad").
+        boy" … "this vivacious lad").  Nor need the adjectives of someone
+        known so far only as an unresolved "he" or "she" (see
+        :meth:`_unnamed`): "the woman" stands for no description, so
+        "said the tall lady" after "she asked" describes her for the first
+        time.
         """
         heads = _CHILD_HEADS if phrase[-1].low in _CHILD_WORDS else {_SYNONYM_SET.get(phrase[-1].low)} - {None}
         adjectives = {t.low for t in phrase[1:-1]}
@@ -1726,7 +1730,7 @@ class _Attributor:
             return None
         for name in in_sight:
             words = name.lower().split()
-            if words[0] == "the" and (pointed or adjectives <= set(words[1:-1])) \
+            if words[0] == "the" and (pointed or adjectives <= set(words[1:-1]) or name in self.unresolved) \
                     and (_SYNONYM_SET.get(words[-1]) in heads or generic and words[-1] in _ROLE_NOUNS) \
                     and self.described.get(" ".join(words[1:])) == name:
                 return name

@@ -268,6 +268,16 @@ def test_first_person_narrator(cast):
     assert attribute_paragraphs(['"Not tonight," I said.'], named)[0].speaker == "Willow Rosenberg"
 
 
+def test_described_speaker_is_the_unnamed_she_before_her():
+    cast = Cast(names={"Giles": "Rupert Giles"}, genders={"Rupert Giles": "m"})
+    paragraphs = [
+        "“Is anyone there?” she asked, her voice low.",
+        "Giles did not turn round.",
+        "“I know you are there,” said the tall lady.",
+    ]
+    assert speakers(paragraphs, cast) == ["the woman", "the woman"]
+
+
 def test_reply_verb_goes_to_the_other_speaker(cast):
     paragraphs = [
         "Spike and Giles glare at each other.",
