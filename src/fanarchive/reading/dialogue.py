@@ -1255,6 +1255,7 @@ class _Attributor:
         # described people of no known sex that a "he" or "she" was taken for ("the doctor")
         self.pronoun_gender: dict[str, str] = {}
         self.own_sex: dict[str, str] = {}  # described people's sex, shown by "his"/"her" (see _learn_sex)
+        self.renamed: dict[str, str] = {}  # described people a name was later found for
 
     # -- mentions
 
@@ -2126,6 +2127,9 @@ class _Attributor:
                 self._attribute_continuation(span, guesses[k])
                 continue
             addressee = self.vocative(span.text)
+            if addressee and guesses[k] is not None:
+                self._name_the_one_addressed(chunks[k], text, regions[k - 1][1] if k else 0, addressee,
+                                             guesses[k].speaker)
             guess = guesses[k] or (addressee and quotes and self._answer(quotes, addressee, span.text)) \
                 or (context and context.speaker(k, addressee)) or self.turn_taking(addressee)
             if guess is not None and guess.speaker == addressee and guesses[k] is None:
@@ -2150,6 +2154,34 @@ class _Attributor:
                 self.speakers = [*self.speakers[-self.REMEMBERED:], spoken[-1]]
             self.last_addressee = quotes[-1].addressee
         return quotes
+
+    def _name_the_one_addressed(self, ch: _Chunk, text: str, quote_end: int, name: str, speaker: str) -> None:
+        """A name first heard in address names the described person the narration just turned to.
+
+        ("The little boy was kicking the gravel about. “Tommy,” said his
+        sister, “stop that!”": the boy is Tommy.)  A narrator brings in a
+        child or a stranger by description and lets the story name them
+        later, most often when someone calls them; the one called is the
+        subject of the sentence just before the call, when the quote's
+        speaker is known to be someone else.  Only a name never
+        met before (not narrated, spoken or mentioned) takes over a
+        described person, and not one of the other sex; their earlier
+        quotes and their description go to the name.
+        """
+        if name not in self.cast_people or name in self.narrated or name in self.named_speakers \
+                or name in self.recent:
+            return
+        subject = self.sentence_subject(ch, text, quote_end)
+        if subject is None or subject == speaker or subject in self.cast_people or subject == self.cast.narrator \
+                or subject not in self.described.values() \
+                or {self.cast.gender(name), self.cast.gender(subject) or self.pronoun_gender.get(subject, "")} \
+                == {"m", "f"}:
+            return
+        self.renamed[subject] = name
+        for key, described in self.described.items():
+            if described == subject:
+                self.described[key] = name
+        self.speakers = [name if s == subject else s for s in self.speakers]
 
     def _replier(self, asker: str | None) -> _Guess | None:
         """Who answers ``asker`` (else the last speaker): the latest other speaker of the conversation."""
@@ -2307,6 +2339,7 @@ def attribute_paragraphs(texts: Sequence[str], cast: Cast,
     quotes = []
     for p, text in enumerate(texts):
         quotes.extend(attributor.paragraph(text, regions[p], bool(scene_breaks and scene_breaks[p])))
+    _rename(quotes, attributor.renamed)
     _fill_from_next_addressee(quotes)
     _fill_from_neighbours(quotes)
     _realign_alternation(quotes, texts)

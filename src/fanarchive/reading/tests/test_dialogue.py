@@ -278,6 +278,18 @@ def test_described_speaker_is_the_unnamed_she_before_her():
     assert speakers(paragraphs, cast) == ["the woman", "the woman"]
 
 
+def test_name_first_heard_in_address_names_the_described_subject_before_it():
+    cast = Cast(names={"Giles": "Rupert Giles", "Tommy": "Tommy"}, genders={"Rupert Giles": "m"})
+    paragraphs = [
+        "“Can I have an apple?” asked the small boy.",
+        "“Later,” said Giles.",
+        "Giles went back to his book. The small boy kicked his heels against the wall. "
+        "“Tommy,” said Giles, “stop that.”",
+        "“I’m bored,” replied Tommy.",
+    ]
+    assert speakers(paragraphs, cast) == ["Tommy", "Rupert Giles", "Rupert Giles", "Rupert Giles", "Tommy"]
+
+
 def test_reply_verb_goes_to_the_other_speaker(cast):
     paragraphs = [
         "Spike and Giles glare at each other.",
