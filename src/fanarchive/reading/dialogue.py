@@ -1408,6 +1408,14 @@ class _Attributor:
                 names[i] = end
                 self._mention(ref)
                 self.subjects[self.gender(ref)] = (ref, self.total_mentions)
+            elif after_quote and 0 < i <= 3 and tok.low in ("this", "that") and tokens[i - 1].speech_verb \
+                    and (end := self._speaking_description_end(tokens, i)) \
+                    and (ref := self._same_described(tokens[i:end], list(self.recent)[:-16:-1], pointed=True)):
+                # "“…?” pursued this vivacious lad. … “…,” he declared": "this lad"
+                # points back at a described person, who speaks and is the "he"
+                refs[i], names[i] = ref, end
+                self._mention(ref)
+                self.subjects[self.gender(ref)] = (ref, self.total_mentions)
             elif kind == "I" and not (i and tokens[i - 1].low in _HEADING_WORDS):  # not "Chapter I"
                 refs[i] = self.cast.narrator
             elif tok.low in _GENDER_PRONOUNS:

@@ -290,6 +290,16 @@ def test_name_first_heard_in_address_names_the_described_subject_before_it():
     assert speakers(paragraphs, cast) == ["Tommy", "Rupert Giles", "Rupert Giles", "Rupert Giles", "Tommy"]
 
 
+def test_this_lad_after_a_say_verb_is_the_described_boy_and_the_next_he():
+    cast = Cast(names={"Giles": "Rupert Giles"}, genders={"Rupert Giles": "m"})
+    paragraphs = [
+        "“Is that your dog?” asked the small boy.",
+        "“It is,” said Giles.",
+        "“Can I pat him?” pursued this eager lad. And then, at a nod from Giles -- “He is soft,” he declared.",
+    ]
+    assert speakers(paragraphs, cast) == ["the small boy", "Rupert Giles", "the small boy", "the small boy"]
+
+
 def test_reply_verb_goes_to_the_other_speaker(cast):
     paragraphs = [
         "Spike and Giles glare at each other.",
