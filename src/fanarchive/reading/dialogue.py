@@ -1895,7 +1895,23 @@ class _Attributor:
                     subject = found[:2]
                 best = _Guess(subject[0], subject[1], 0.85 if last_sentence_only else 0.75,
                               self._object_after(ch, k + 1))
-        return best
+        return self._answer_announced(ch) or best
+
+    def _answer_announced(self, ch: _Chunk) -> _Guess | None:
+        """The owner of "his answer" (or "her reply" …) in the last sentence of narration before a quote.
+
+        ("I asked him if it was his. To this his answer was prompt. “No!”":
+        the sentence names the words that follow as his, so he speaks them,
+        whoever was said to speak before.)
+        """
+        toks = ch.tokens
+        prev_end, end = ch.ends
+        if end < 0 or end + 1 < len(toks) and not all(t.text in _TRAILING_MARKS for t in toks[end + 1:]):
+            return None
+        for k in range(max(prev_end + 1, 0), min(prev_end + 5, end - 1)):
+            if toks[k].low in ("his", "her") and toks[k + 1].low in _REPLY_NOUNS and k in ch.refs:
+                return _Guess(ch.refs[k], "pronoun", 0.8)
+        return None
 
     def _introducer(self, ch: _Chunk) -> _Guess | None:
         """The subject of the last clause of narration ending in a colon ("…, and Tom turned to her:").

@@ -300,6 +300,13 @@ def test_this_lad_after_a_say_verb_is_the_described_boy_and_the_next_he():
     assert speakers(paragraphs, cast) == ["the small boy", "Rupert Giles", "the small boy", "the small boy"]
 
 
+def test_his_answer_before_a_quote_makes_him_its_speaker():
+    cast = Cast(names={"Giles": "Rupert Giles"}, genders={"Rupert Giles": "m"})
+    paragraphs = ["Giles sat by the fire. I asked him whether the book was his. "
+                  "To this his answer was quick. “No, it is not.”"]
+    assert speakers(paragraphs, cast) == ["Rupert Giles"]
+
+
 def test_reply_verb_goes_to_the_other_speaker(cast):
     paragraphs = [
         "Spike and Giles glare at each other.",
