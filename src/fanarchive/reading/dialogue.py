@@ -1472,7 +1472,7 @@ class _Attributor:
             return  # "was the old man's son", "Tom, the boy and Jim"
         key = " ".join(t.low for t in tokens[end + 2:noun_end])
         if key not in _UNNAMED.values() and self.described.get(key) not in self.cast_people \
-                and {self.cast.gender(ref), _NOUN_GENDER.get(key.split()[-1], "")} != {"m", "f"}:
+                and {self.gender(ref), _NOUN_GENDER.get(key.split()[-1], "")} != {"m", "f"}:
             self._describe(key, ref)
 
     def _learn_apposition(self, tokens: Sequence[_Token], i: int, name: str) -> None:
@@ -1715,7 +1715,7 @@ class _Attributor:
         """
         for name in in_sight:
             if name not in self.cast_people and name != self.cast.narrator and name in self.described.values() \
-                    and not self.cast.gender(name):
+                    and not self.gender(name):
                 return name
         return None
 
@@ -2198,7 +2198,7 @@ class _Attributor:
         subject = self.sentence_subject(ch, text, quote_end)
         if subject is None or subject == speaker or subject in self.cast_people or subject == self.cast.narrator \
                 or subject not in self.described.values() \
-                or {self.cast.gender(name), self.cast.gender(subject) or self.pronoun_gender.get(subject, "")} \
+                or {self.gender(name), self.gender(subject) or self.pronoun_gender.get(subject, "")} \
                 == {"m", "f"}:
             return
         self.renamed[subject] = name
