@@ -1257,6 +1257,24 @@ class _Attributor:
         self.own_sex: dict[str, str] = {}  # described people's sex, shown by "his"/"her" (see _learn_sex)
         self.renamed: dict[str, str] = {}  # described people a name was later found for
 
+    def new_chapter(self) -> None:
+        """Forget the conversation and the unnamed people of the chapter before.
+
+        A new chapter opens a new scene, and "the girl" of one chapter is
+        seldom the one the next describes the same way: only named
+        characters stay in sight.
+        """
+        self.speakers.clear()
+        self.last_addressee = None
+        self.gap = 0
+        named = self.cast_people
+        self.recent = deque((name for name in self.recent if name in named), maxlen=self.RECENT)
+        for latest in self.latest_of_gender.values():
+            for name in [name for name in latest if name not in named]:
+                del latest[name]
+        self.subjects = {g: s for g, s in self.subjects.items() if s[0] in named}
+        self.described = {key: name for key, name in self.described.items() if name in named}
+
     # -- mentions
 
     def gender(self, name: str) -> str:
@@ -2350,19 +2368,45 @@ def _char_before(text: str, i: int) -> str:
     return text[i - 1] if i > 0 else ""
 
 
+# A paragraph opening with a chapter heading ("CHAPTER II.", "Chapter 2 Margaret …", "BOOK ONE"):
+# a numeral ending the heading, before a stop, a capital, a quote or the end
+_CHAPTER_HEADING = re.compile(
+    r"\s*(?i:chapter|book|part|volume)\s+(?i:[ivxlc]+|\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?=[.:]|\s+[A-Z“\"‘']|\s*$)")
+
+
 def attribute_paragraphs(texts: Sequence[str], cast: Cast,
                          scene_breaks: Sequence[bool] | None = None) -> list[Quote]:
-    """Find and attribute the quotes of one chapter's paragraph texts (chapter index 0)."""
+    """Find and attribute the quotes of one chapter's paragraph texts (chapter index 0).
+
+    A paragraph opening with a chapter heading ("CHAPTER II. …") starts a
+    chapter of its own, as if the text were two: a conversation does not
+    run on across it, and the unnamed people of one chapter ("the girl")
+    are not the ones the next one describes the same way, so they are not
+    renamed by what the next chapter's speakers call someone.
+    """
     spans = find_quotations(texts)
     regions: list[list[_Region]] = [[] for _ in texts]
     for span in spans:
         regions[span.paragraph].append((span.start, span.end, span, False))
         for p, s, e in span.continuations:
             regions[p].append((s, e, span, True))
-    attributor = _Attributor(cast)
     quotes = []
-    for p, text in enumerate(texts):
-        quotes.extend(attributor.paragraph(text, regions[p], bool(scene_breaks and scene_breaks[p])))
+    starts = [0, *(p for p, text in enumerate(texts) if p and _CHAPTER_HEADING.match(text))]
+    attributor = _Attributor(cast)
+    for start, stop in zip(starts, [*starts[1:], len(texts)]):
+        if start:
+            attributor.new_chapter()
+        section: list[Quote] = []
+        for p in range(start, stop):
+            section.extend(attributor.paragraph(texts[p], regions[p], bool(scene_breaks and scene_breaks[p])))
+        _settle(section, texts, cast, attributor)
+        quotes.extend(section)
+    return quotes
+
+
+def _settle(quotes: list[Quote], texts: Sequence[str], cast: Cast, attributor: _Attributor) -> None:
+    """Run the post-passes over one chapter's attributed quotes, which settle what turn by turn could not."""
     _rename(quotes, attributor.renamed)
     _fill_from_next_addressee(quotes)
     _fill_from_neighbours(quotes)
@@ -2370,7 +2414,6 @@ def attribute_paragraphs(texts: Sequence[str], cast: Cast,
     _name_the_unnamed(quotes, cast, attributor.pronoun_gender)
     _merge_address_names(quotes, cast, attributor.narrated)
     _no_one_addresses_themself(quotes)
-    return quotes
 
 
 def _merge_address_names(quotes: list[Quote], cast: Cast, narrated: set[str]) -> None:
@@ -2520,15 +2563,19 @@ def _fill_from_neighbours(quotes: list[Quote]) -> None:
     speaker is going on ("Send her to me." after "Why did you come?"), and
     before anyone is known, a call that gets "No answer." is repeated by
     the one who speaks next ("TOM!" / "No answer. TOM!" / … "“Well,” said
-    the old lady").  Only quotes in the same or the next paragraph count.
+    the old lady").  Only quotes in the same or the next paragraph count,
+    and never one whose speaker the quote calls by name: "Jo, at last!"
+    after a call of Jo's is the answer of someone else.
     """
     for k in range(1, len(quotes)):
         quote, before = quotes[k], quotes[k - 1]
-        if quote.speaker is None and before.speaker and quote.paragraph - before.paragraph <= 1:
+        if quote.speaker is None and before.speaker and quote.paragraph - before.paragraph <= 1 \
+                and before.speaker != quote.addressee:
             quote.speaker, quote.method, quote.confidence = before.speaker, "turn-taking", 0.3
     for k in range(len(quotes) - 2, -1, -1):
         quote, after = quotes[k], quotes[k + 1]
-        if quote.speaker is None and after.speaker and after.paragraph - quote.paragraph <= 1:
+        if quote.speaker is None and after.speaker and after.paragraph - quote.paragraph <= 1 \
+                and after.speaker != quote.addressee:
             quote.speaker, quote.method, quote.confidence = after.speaker, "turn-taking", 0.3
 
 

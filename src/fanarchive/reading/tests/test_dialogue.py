@@ -1295,3 +1295,25 @@ def test_a_description_set_before_a_name_with_a_comma_is_that_persons(cast):
     paragraphs = ["By the easel stood the painter himself, Spike, brush in hand. Buffy sat still.",
                   '"Stop fidgeting," said the painter.']
     assert speakers(paragraphs, cast) == ["Spike"]
+
+
+def test_a_chapter_heading_starts_a_new_conversation(cast):
+    paragraphs = [
+        "A girl waited alone at the rail of the sinking ship. “Is there room?” asked the girl.",
+        "“Take this packet,” said the sailor.",
+        "CHAPTER I. THE MARKET. “Willow, over here!”",
+        "“Buffy, at last!”",
+        "The two friends hugged in the doorway. “Not seen you for ages,” went on Willow.",
+    ]
+    girl, sailor, call, answer, willow = speakers(paragraphs, cast)
+    assert (girl, sailor) == ("the girl", "the sailor")
+    assert (call, answer, willow) == ("Buffy Summers", "Willow Rosenberg", "Willow Rosenberg")
+
+
+def test_a_quote_is_not_filled_in_with_the_one_it_addresses(cast):
+    paragraphs = [
+        "“Hey, over here!”",
+        "“Buffy, at last!”",
+        "The two friends hugged in the doorway. “Not seen you for ages,” went on Willow.",
+    ]
+    assert speakers(paragraphs, cast) == ["Buffy Summers", "Willow Rosenberg", "Willow Rosenberg"]
