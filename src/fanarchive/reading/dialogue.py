@@ -1256,6 +1256,7 @@ class _Attributor:
         self.pronoun_gender: dict[str, str] = {}
         self.own_sex: dict[str, str] = {}  # described people's sex, shown by "his"/"her" (see _learn_sex)
         self.renamed: dict[str, str] = {}  # described people a name was later found for
+        self.last_paragraph_quotes: list[Quote] = []  # the quotes of the paragraph just read
 
     def new_chapter(self) -> None:
         """Forget the conversation and the unnamed people of the chapter before.
@@ -1274,6 +1275,7 @@ class _Attributor:
                 del latest[name]
         self.subjects = {g: s for g, s in self.subjects.items() if s[0] in named}
         self.described = {key: name for key, name in self.described.items() if name in named}
+        self.last_paragraph_quotes = []
 
     # -- mentions
 
@@ -2091,26 +2093,62 @@ class _Attributor:
         ``regions`` are the quoted stretches of the paragraph in order, with
         their :class:`QuoteSpan` and whether they continue an earlier paragraph's quote.
         """
+        heard, self.last_paragraph_quotes = self.last_paragraph_quotes, []
         if scene_break:
             self.speakers.clear()
             self.last_addressee = None
+            heard = []
         if not regions:
             self.gap += 1
             if self.gap > self.CONVERSATION_GAP:
                 self.speakers.clear()
                 self.last_addressee = None
-            self.chunk(text)
+            self._voice_heard(self.chunk(text), heard)
             return []
         self.gap = 0
         bounds = [0, *(x for s, e, _, _ in regions for x in (s, e)), len(text)]
         chunks = [self.chunk(text[bounds[2 * k]:bounds[2 * k + 1]], after_quote=k > 0)
                   for k in range(len(regions) + 1)]
+        if regions[0][0] > 0:
+            self._voice_heard(chunks[0], heard)
         # Quotes back to back with no narration between are two turns ("A" "B").
         starts = [0] + [k for k in range(1, len(regions)) if not chunks[k].tokens]
         quotes = []
         for first, stop in zip(starts, [*starts[1:], len(regions)]):
             quotes.extend(self._turn(text, regions[first:stop], chunks[first:stop + 1]))
+        self.last_paragraph_quotes = quotes if not text[regions[-1][1]:].strip() else []
         return quotes
+
+    def _voice_heard(self, ch: _Chunk, heard: Sequence[Quote]) -> None:
+        """Give the last quote just heard to the one whose voice the narration opens with.
+
+        ("“I beg your pardon.” / A man's voice beside her made her turn.",
+        "“And I, too.” / There was scorn in the voice of Tom as he came in.")
+        Narration opening a paragraph right after a quote with someone's
+        voice tells who said it, when no say-verb did.  ``heard`` are the
+        quotes of the paragraph before, when it ended with one.
+        """
+        if not heard or heard[-1].method in ("explicit", "pronoun"):
+            return
+        toks = ch.tokens
+        first_end = next((k for k, tok in enumerate(toks) if tok.kind == "end"), len(toks))
+        owner = None
+        for k in range(1, first_end):
+            if toks[k].low != "voice":
+                continue
+            owner = next((ch.refs[i] for i, j in ch.names.items() if j == k and i in ch.refs
+                          and _possessed(toks[k - 1].low) != toks[k - 1].low), None)  # "Tom's voice"
+            if owner is None and k + 2 < first_end and toks[k + 1].low == "of" and k + 2 in ch.names:
+                owner = ch.refs.get(k + 2)  # "the voice of Tom"
+            break
+        last = heard[-1]
+        if owner is None or owner in (last.speaker, last.addressee) or owner == self.cast.narrator:
+            return
+        for quote in heard:
+            if quote.speaker == last.speaker and quote.method not in ("explicit", "pronoun"):
+                quote.speaker, quote.method, quote.confidence = owner, "context", 0.6
+        if self.speakers:
+            self.speakers[-1] = owner
 
     def _turn(self, text: str, regions: Sequence[_Region], chunks: Sequence[_Chunk]) -> list[Quote]:
         """Attribute one speaker's turn: quotes with the narration around and between them."""

@@ -1317,3 +1317,15 @@ def test_a_quote_is_not_filled_in_with_the_one_it_addresses(cast):
         "The two friends hugged in the doorway. “Not seen you for ages,” went on Willow.",
     ]
     assert speakers(paragraphs, cast) == ["Buffy Summers", "Willow Rosenberg", "Willow Rosenberg"]
+
+
+def test_a_voice_named_right_after_a_quote_is_its_speaker(cast):
+    paragraphs = [
+        "“You look tired tonight, Giles.”",
+        "“I am tired, Willow. I have not slept.”",
+        "“And I have not slept either.”",
+        "There was an edge in the voice of Spike as he came in from the porch. Giles only sighed.",
+        "A girl sat by the stove, warming her hands. “Excuse me.”",
+        "A man's voice behind her made her jump. He was soaked from the rain.",
+    ]
+    assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Rupert Giles", "Spike", "the man"]
