@@ -1210,8 +1210,8 @@ class _Chunk:
     marks: dict[int, int] = field(default_factory=dict)  # determiner index → mentions made before it
 
 
-# Determiners opening a described sentence subject ("The woman", "This little boy")
-_DESCRIBED_SUBJECT_STARTS = frozenset({"the", "a", "an", "my", "our", "this", "that"})
+# Determiners opening a described sentence subject ("The woman", "This little boy", "One girl")
+_DESCRIBED_SUBJECT_STARTS = frozenset({"the", "a", "an", "one", "my", "our", "this", "that"})
 _UNNAMED = {"m": "man", "f": "woman"}  # description of an unknown "he" / "she"
 _HEADING_WORDS = {"chapter", "part", "book", "volume", "section", "act", "canto", "phase"}
 _PARENT_VOCATIVES = {**{w: "f" for w in "mother mamma mama mum mummy ma".split()},
@@ -1372,7 +1372,7 @@ class _Attributor:
                 prev_end, last_end = last_end, i
                 clause_pronoun = None
                 continue
-            if not kind and i not in canon:
+            if not kind and i not in canon and tok.low != "one":
                 if not tok.text[0].isalpha() or tok.low in _CLAUSE_OPENERS:
                     clause_pronoun = None
                 continue
@@ -1413,8 +1413,11 @@ class _Attributor:
                 # brightened. … he would say" is the narrator's father), also
                 # after an opening phrase ("Concerning that night, the man spoke …",
                 # "In a moment the nurse came back");
-                # "This little boy stepped forward" is the boy met before
+                # "This little boy stepped forward" is the boy met before;
+                # "One girl stood apart" brings in someone new, as "a girl" does
                 phrase = [*tokens[i:end - 1], _Token(_possessed(tokens[end - 1].text))]
+                if tok.low == "one":
+                    phrase[0] = _Token("a")
                 ref = refs[i] = self.description(phrase, None)
                 names[i] = end
                 self._mention(ref)

@@ -1329,3 +1329,12 @@ def test_a_voice_named_right_after_a_quote_is_its_speaker(cast):
         "A man's voice behind her made her jump. He was soaked from the rain.",
     ]
     assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Rupert Giles", "Spike", "the man"]
+
+
+def test_one_girl_opening_a_sentence_is_a_described_subject(cast):
+    paragraphs = [
+        "Most of the guests were dancing. One girl stood apart from the rest. She was quite young.",
+        "“I would rather watch,” she said quietly.",
+        "The music stopped. The girl looked towards the door. “Is it over?”",
+    ]
+    assert speakers(paragraphs, cast) == ["the girl", "the girl"]
