@@ -1257,6 +1257,7 @@ class _Attributor:
         self.own_sex: dict[str, str] = {}  # described people's sex, shown by "his"/"her" (see _learn_sex)
         self.renamed: dict[str, str] = {}  # described people a name was later found for
         self.last_paragraph_quotes: list[Quote] = []  # the quotes of the paragraph just read
+        self.aside = False  # the last quote was said to oneself ("he muttered to himself")
 
     def new_chapter(self) -> None:
         """Forget the conversation and the unnamed people of the chapter before.
@@ -1276,6 +1277,7 @@ class _Attributor:
         self.subjects = {g: s for g, s in self.subjects.items() if s[0] in named}
         self.described = {key: name for key, name in self.described.items() if name in named}
         self.last_paragraph_quotes = []
+        self.aside = False
 
     # -- mentions
 
@@ -2072,9 +2074,13 @@ class _Attributor:
         of unknown gender only once seen speaking: it is as often a place).
         ``avoid`` is this quote's addressee, who cannot be its speaker.
         With no one else in sight, the last speaker simply goes on (someone
-        talking to a silent or unnamed listener).
+        talking to a silent or unnamed listener).  So does one whose last
+        words were said to themself ("“Is she mad?” he muttered to himself.
+        / “Must she always thwart me?”"): no one heard them to answer.
         """
         last = self.speakers[-1] if self.speakers else None
+        if self.aside and last and last != avoid:
+            return _Guess(last, "turn-taking", 0.5)
         candidates = [self.last_addressee, *reversed(self.speakers[-self.REMEMBERED:-1])]
         for name in candidates:
             if name and name not in (last, avoid):
@@ -2236,6 +2242,7 @@ class _Attributor:
             if spoken:
                 self.speakers = [*self.speakers[-self.REMEMBERED:], spoken[-1]]
             self.last_addressee = quotes[-1].addressee
+            self.aside = self._said_to_oneself(chunks[len(regions)])
         return quotes
 
     def _name_the_one_addressed(self, ch: _Chunk, text: str, quote_end: int, name: str, speaker: str) -> None:
@@ -2265,6 +2272,18 @@ class _Attributor:
             if described == subject:
                 self.described[key] = name
         self.speakers = [name if s == subject else s for s in self.speakers]
+
+    def _said_to_oneself(self, ch: _Chunk) -> bool:
+        """Whether narration after a quote opens with it said to oneself ("he muttered to himself")."""
+        toks = ch.tokens
+        for k, tok in enumerate(toks):
+            if tok.kind == "end":
+                return False
+            if tok.speech_verb and (after := self._verb_at(toks, k)) is not None \
+                    and after + 1 < len(toks) and toks[after].low == "to" \
+                    and toks[after + 1].low in ("himself", "herself", "myself"):
+                return True
+        return False
 
     def _replier(self, asker: str | None) -> _Guess | None:
         """Who answers ``asker`` (else the last speaker): the latest other speaker of the conversation."""

@@ -1338,3 +1338,13 @@ def test_one_girl_opening_a_sentence_is_a_described_subject(cast):
         "The music stopped. The girl looked towards the door. “Is it over?”",
     ]
     assert speakers(paragraphs, cast) == ["the girl", "the girl"]
+
+
+def test_after_words_said_to_oneself_the_speaker_goes_on(cast):
+    paragraphs = [
+        "“You will stay for supper, Giles,” said Willow.",
+        "“Gladly,” said Giles.",
+        "Willow turned to the stove so that he could not see her face. “Why does he always say yes?” she muttered to herself.",
+        "“He never once says no.”",
+    ]
+    assert speakers(paragraphs, cast)[-1] == "Willow Rosenberg"
