@@ -1992,7 +1992,10 @@ class _Attributor:
         Tom. “Because.”") unless that quote ended with a full stop ("“I
         know.” Tom sighed. “Go on.”").  A short opening phrase of a
         preposition does not hide the subject ("In the hall the doctor
-        stopped. “…”").
+        stopped. “…”").  A subject who speaks in reported speech ("Lucy
+        mumbled that the room was cold.") has had that turn, told by the
+        narrator: the quote after it answers, and gets no subject from this
+        sentence.
         """
         toks = ch.tokens
         prev_end, end = ch.ends
@@ -2009,6 +2012,9 @@ class _Attributor:
                 if k - clause >= 3 and not _after_opening_phrase(toks, clause, k):
                     break  # "In the hall the doctor stopped."
                 if k in refs and refs[k] in self.known and (k in ch.names or toks[k].low in _SUBJECT_PRONOUNS):
+                    verb = ch.names.get(k, k + 1)
+                    if verb + 1 < end and toks[verb].speech_verb and toks[verb + 1].low in _REPORTED:
+                        return None  # "Lucy mumbled that …": her turn, told; the quote answers it
                     return refs[k]
         return None
 

@@ -1348,3 +1348,11 @@ def test_after_words_said_to_oneself_the_speaker_goes_on(cast):
         "“He never once says no.”",
     ]
     assert speakers(paragraphs, cast)[-1] == "Willow Rosenberg"
+
+
+def test_a_quote_after_reported_speech_answers_it(cast):
+    paragraphs = [
+        "“Drink your tea, dear,” Willow said to Buffy, and sat down. Buffy muttered that the tea was cold. "
+        "“Drink it anyway. It will warm you.”",
+    ]
+    assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Willow Rosenberg"]
