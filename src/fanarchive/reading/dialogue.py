@@ -1185,6 +1185,7 @@ _REPLIER = "\x00"  # speaker of a quote that "was the reply": the other party
 # What a speaker's words are called when they stand for the speaker ("his voice said").
 _SPEECH_NOUNS = {"voice", "tone", "tones", "advice", "answer", "reply", "response", "words", "lips"}
 _REPLY_NOUNS = {"reply", "answer", "response", "rejoinder", "retort"}
+_HEAR_VERBS = {"heard", "hear", "hears", "hearing"}  # "she heard one voice say": the voice speaks
 _Region = tuple[int, int, QuoteSpan, bool]  # start, end, quote, continues an earlier paragraph's
 
 
@@ -1830,6 +1831,32 @@ class _Attributor:
             return ch.refs.get(i)
         return None
 
+    def _heard_speaker(self, ch: _Chunk, i: int) -> tuple[str, str, int] | None:
+        """The one heard speaking in "heard her say", "heard one voice cry", with "heard" at ``i``.
+
+        The listener is the clause's subject ("“…!” she heard one voice
+        say."), but the words are those of the one heard, named between
+        "heard" and a bare say-verb at most three words on: a quote told
+        through a listener's ears belongs to the voice, not the listener.
+        Returns (speaker, method, index after the say-verb), else None.
+        """
+        toks = ch.tokens
+        if i >= len(toks) or toks[i].low not in _HEAR_VERBS:
+            return None
+        j = i + 1
+        verb = next((k for k in range(j + 1, min(j + 4, len(toks))) if toks[k].low in _SAY_BASES), None)
+        if verb is None:
+            return None
+        if verb == j + 1 and toks[j].low in ("him", "her") and j in ch.refs:
+            return ch.refs[j], "pronoun", verb + 1
+        if ch.names.get(j) == verb and j in ch.refs:
+            return ch.refs[j], "explicit", verb + 1
+        if (toks[j].low in _DETERMINERS or toks[j].low == "one" and toks[verb - 1].low in _SPEECH_NOUNS) \
+                and all(_description_word(t) for t in toks[j + 1:verb]):
+            # "one voice" is someone new; "her mother" someone of hers
+            return self.description(toks[j:verb], ch.refs.get(j)), "explicit", verb + 1
+        return None
+
     def after_clause(self, ch: _Chunk, quote: QuoteSpan | None = None) -> _Guess | None:
         """Attribution right after a quote: "Spike asks", "says Giles", "he tells her".
 
@@ -1857,6 +1884,8 @@ class _Attributor:
                         and toks[i + 1].low in ("the", "his", "her"):
                     return _Guess(_REPLIER, "turn-taking", 0.6)  # "“A hundred,” was the reply."
                 return None
+            if heard := self._heard_speaker(ch, subject[2]):  # "“…!” she heard one voice say."
+                return _Guess(heard[0], heard[1], 0.85 if heard[1] == "explicit" else 0.75)
             # "he said", "the boy half cried": at most one word between
             after_verb = self._verb_at(toks, subject[2])
             if after_verb is None and subject[2] + 1 < len(toks) and toks[subject[2]].text.islower():

@@ -1356,3 +1356,15 @@ def test_a_quote_after_reported_speech_answers_it(cast):
         "“Drink it anyway. It will warm you.”",
     ]
     assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Willow Rosenberg"]
+
+
+def test_heard_someone_say_gives_the_words_to_the_one_heard(cast):
+    paragraphs = [
+        "Willow sat alone in the dark library. Footsteps came up the stairs, and the door opened.",
+        "“Nobody here,” she heard one voice say. “Try the stacks.”",
+        "Then Giles went down to the stacks.",
+        "“Nothing down here either,” Willow heard him call from below.",
+    ]
+    voice, same, giles = speakers(paragraphs, cast)
+    assert voice == same == "one voice"
+    assert giles == "Rupert Giles"
