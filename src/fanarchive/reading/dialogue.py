@@ -1426,6 +1426,15 @@ class _Attributor:
                 self._mention(ref)
                 self._learn_sex(ref, _own_possessive_sex(tokens, end))
                 self.subjects[self.gender(ref)] = (ref, self.total_mentions)
+            elif tok.low == "the" and sentence_pos <= 1 and i + 1 not in canon \
+                    and (end := self._titled_person_end(tokens, i)):
+                # "The Mem Sahib wrung her hands. “…,” she cried": a title
+                # written as a name is someone, the "she" who speaks next
+                ref = refs[i] = self.description(tokens[i:end], None)
+                names[i] = end
+                self._mention(ref)
+                self._learn_sex(ref, _own_possessive_sex(tokens, end))
+                self.subjects[self.gender(ref)] = (ref, self.total_mentions)
             elif after_quote and i <= 3 and tok.low in ("the", "a", "an") and i + 1 not in canon \
                     and (end := self._speaking_description_end(tokens, i)):
                 # "“…,” laughed the saloon-keeper. “…,” he added": the speaker
@@ -1542,6 +1551,27 @@ class _Attributor:
                 return j + 1
             if tok.capitalised or not _description_word(tok):
                 return None
+        return None
+
+    @staticmethod
+    def _titled_person_end(tokens: Sequence[_Token], i: int) -> int | None:
+        """End of a capitalised title after "The" at ``i`` that acts as a person ("The Squire shook his head").
+
+        One or two capitalised words, then a lower-case verb, and a "his"
+        or "her" (or "himself", "herself") within the next few words of the
+        sentence: places and institutions ("The Thames", "The Government")
+        seldom have hands or heads of their own.
+        """
+        j = i + 1
+        while j < len(tokens) and j - i <= 2 and tokens[j].name_like:
+            j += 1
+        if j == i + 1 or j >= len(tokens) or not tokens[j].text.islower() or not tokens[j].text.isalpha():
+            return None
+        for tok in tokens[j + 1:j + 6]:
+            if tok.kind == "end":
+                return None
+            if tok.low in ("his", "her", "himself", "herself"):
+                return j
         return None
 
     @staticmethod

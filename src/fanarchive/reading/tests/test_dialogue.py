@@ -1368,3 +1368,11 @@ def test_heard_someone_say_gives_the_words_to_the_one_heard(cast):
     voice, same, giles = speakers(paragraphs, cast)
     assert voice == same == "one voice"
     assert giles == "Rupert Giles"
+
+
+def test_a_capitalised_title_after_the_acts_as_a_person(cast):
+    paragraphs = [
+        "Willow waited on the porch of the big house while the rain came down.",
+        "The Headmistress folded her umbrella. “You are early,” she snapped.",
+    ]
+    assert speakers(paragraphs, cast) == ["the Headmistress"]
