@@ -2539,6 +2539,7 @@ def _settle(quotes: list[Quote], texts: Sequence[str], cast: Cast, attributor: _
     _name_the_unnamed(quotes, cast, attributor.pronoun_gender)
     _merge_address_names(quotes, cast, attributor.narrated)
     _no_one_addresses_themself(quotes)
+    _no_one_answers_themself(quotes, texts)
 
 
 def _merge_address_names(quotes: list[Quote], cast: Cast, narrated: set[str]) -> None:
@@ -2617,6 +2618,32 @@ def _no_one_addresses_themself(quotes: list[Quote], look_back: int = 4) -> None:
         if quote.speaker is None or quote.speaker != quote.addressee or quote.method == "explicit":
             continue
         for other in reversed(quotes[max(0, k - look_back):k]):
+            if other.speaker and other.speaker != quote.speaker:
+                quote.speaker, quote.method = other.speaker, "turn-taking"
+                quote.confidence = min(quote.confidence, 0.5)
+                break
+
+
+def _no_one_answers_themself(quotes: list[Quote], texts: Sequence[str], look_back: int = 4) -> None:
+    """A question closing a paragraph, answered at once by the one given it, was the other party's.
+
+    ("“Yon way's nicest,” she said. “Why, what's there?”" / "“The
+    swamp,” she said.")  A question with no attribution of its own that
+    ends a paragraph goes to the speaker of the quote before it; when the
+    next paragraph opens with a quote attributed to that same speaker, they
+    would be answering their own question, so the question is the other
+    party's: the latest earlier speaker other than them.
+    """
+    for k in range(1, len(quotes) - 1):
+        before, quote, answer = quotes[k - 1], quotes[k], quotes[k + 1]
+        text = texts[quote.paragraph]
+        if not quote.text.rstrip().endswith("?") or quote.speaker is None or before.paragraph != quote.paragraph \
+                or before.speaker != quote.speaker or answer.paragraph != quote.paragraph + 1 \
+                or answer.speaker != quote.speaker or answer.method not in ("explicit", "pronoun") \
+                or text[quote.end:].strip() or _char_before(text, quote.start) in ",:—–" \
+                or texts[answer.paragraph][:answer.start].strip():
+            continue
+        for other in reversed(quotes[max(0, k - 1 - look_back):k - 1]):
             if other.speaker and other.speaker != quote.speaker:
                 quote.speaker, quote.method = other.speaker, "turn-taking"
                 quote.confidence = min(quote.confidence, 0.5)

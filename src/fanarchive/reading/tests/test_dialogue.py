@@ -1376,3 +1376,12 @@ def test_a_capitalised_title_after_the_acts_as_a_person(cast):
         "The Headmistress folded her umbrella. “You are early,” she snapped.",
     ]
     assert speakers(paragraphs, cast) == ["the Headmistress"]
+
+
+def test_a_closing_question_answered_by_its_own_speaker_is_the_other_partys(cast):
+    paragraphs = [
+        "“Where are you headed?” asked Giles.",
+        "“North, to the old mill,” said Willow. “What's there?”",
+        "“Books nobody has read for a century,” said Willow, smiling.",
+    ]
+    assert speakers(paragraphs, cast) == ["Rupert Giles", "Willow Rosenberg", "Rupert Giles", "Willow Rosenberg"]
