@@ -2632,7 +2632,9 @@ def _no_one_answers_themself(quotes: list[Quote], texts: Sequence[str], look_bac
     ends a paragraph goes to the speaker of the quote before it; when the
     next paragraph opens with a quote attributed to that same speaker, they
     would be answering their own question, so the question is the other
-    party's: the latest earlier speaker other than them.
+    party's: the latest earlier speaker other than them.  Narration may
+    open the answering paragraph ("She leaned closer. “Dreams!” she
+    whispered."): the answer is still theirs.
     """
     for k in range(1, len(quotes) - 1):
         before, quote, answer = quotes[k - 1], quotes[k], quotes[k + 1]
@@ -2640,8 +2642,7 @@ def _no_one_answers_themself(quotes: list[Quote], texts: Sequence[str], look_bac
         if not quote.text.rstrip().endswith("?") or quote.speaker is None or before.paragraph != quote.paragraph \
                 or before.speaker != quote.speaker or answer.paragraph != quote.paragraph + 1 \
                 or answer.speaker != quote.speaker or answer.method not in ("explicit", "pronoun") \
-                or text[quote.end:].strip() or _char_before(text, quote.start) in ",:—–" \
-                or texts[answer.paragraph][:answer.start].strip():
+                or text[quote.end:].strip() or _char_before(text, quote.start) in ",:—–":
             continue
         for other in reversed(quotes[max(0, k - 1 - look_back):k - 1]):
             if other.speaker and other.speaker != quote.speaker:

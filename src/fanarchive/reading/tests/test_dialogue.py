@@ -1385,3 +1385,12 @@ def test_a_closing_question_answered_by_its_own_speaker_is_the_other_partys(cast
         "“Books nobody has read for a century,” said Willow, smiling.",
     ]
     assert speakers(paragraphs, cast) == ["Rupert Giles", "Willow Rosenberg", "Rupert Giles", "Willow Rosenberg"]
+
+
+def test_a_closing_question_is_the_other_partys_though_narration_opens_the_answer(cast):
+    paragraphs = [
+        "“Where are you headed?” asked Giles.",
+        "“North, to the old mill,” said Willow. “What's there?”",
+        "Willow leaned closer. “Books nobody has read for a century,” she whispered.",
+    ]
+    assert speakers(paragraphs, cast) == ["Rupert Giles", "Willow Rosenberg", "Rupert Giles", "Willow Rosenberg"]
