@@ -2540,6 +2540,7 @@ def _settle(quotes: list[Quote], texts: Sequence[str], cast: Cast, attributor: _
     _merge_address_names(quotes, cast, attributor.narrated)
     _no_one_addresses_themself(quotes)
     _no_one_answers_themself(quotes, texts)
+    _voice_revealed(quotes, cast)
 
 
 def _merge_address_names(quotes: list[Quote], cast: Cast, narrated: set[str]) -> None:
@@ -2649,6 +2650,34 @@ def _no_one_answers_themself(quotes: list[Quote], texts: Sequence[str], look_bac
                 quote.speaker, quote.method = other.speaker, "turn-taking"
                 quote.confidence = min(quote.confidence, 0.5)
                 break
+
+
+def _voice_revealed(quotes: list[Quote], cast: Cast) -> None:
+    """A voice heard in one paragraph only is the named character the next paragraph shows speaking.
+
+    ("Then a voice spoke. “Hello, pop!”" / "Ogden was sprawling in a chair
+    in the shadows. “Come in, pop.”")  A story lets a voice speak before
+    saying whose it is, and the narration that follows shows its owner:
+    when the very next quote, in the next paragraph, is given to a named
+    character by the narration around it (no say-verb of its own), the
+    voice was that character.  A voice heard again later, or answered by
+    someone named speaking ("said Jim"), stays someone of its own.
+    """
+    named = set(cast.names.values())
+    paragraphs: dict[str, set[int]] = {}
+    last: dict[str, int] = {}  # speaker → index of their last quote
+    for k, quote in enumerate(quotes):
+        if quote.speaker:
+            paragraphs.setdefault(quote.speaker, set()).add(quote.paragraph)
+            last[quote.speaker] = k
+    renames = {}
+    for voice, k in last.items():
+        if voice.startswith("the ") and voice.split()[-1] in _SPEECH_NOUNS and len(paragraphs[voice]) == 1 \
+                and k + 1 < len(quotes):
+            owner = quotes[k + 1]
+            if owner.paragraph == quotes[k].paragraph + 1 and owner.method == "context" and owner.speaker in named:
+                renames[voice] = owner.speaker
+    _rename(quotes, renames)
 
 
 def _name_the_unnamed(quotes: list[Quote], cast: Cast, pronoun_gender: dict[str, str]) -> None:

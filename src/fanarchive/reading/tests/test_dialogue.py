@@ -1394,3 +1394,12 @@ def test_a_closing_question_is_the_other_partys_though_narration_opens_the_answe
         "Willow leaned closer. “Books nobody has read for a century,” she whispered.",
     ]
     assert speakers(paragraphs, cast) == ["Rupert Giles", "Willow Rosenberg", "Rupert Giles", "Willow Rosenberg"]
+
+
+def test_a_voice_heard_once_is_the_character_the_next_paragraph_shows(cast):
+    paragraphs = [
+        "Willow pushed the library door open. The room was dark. Then a voice spoke. “Took your time, Red.”",
+        "Spike was lounging in the librarian's chair with his boots on the desk. “Sit down, sit down.”",
+    ]
+    voice, spike = speakers(paragraphs, cast)
+    assert voice == spike == "Spike"
