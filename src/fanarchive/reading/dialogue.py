@@ -358,10 +358,19 @@ def _generic_statement(tokens: Sequence[_Token], noun_end: int) -> bool:
         and verb.endswith("s") and not verb.endswith(("ss", "us")) and verb != "was"
 
 
+# Words ending in "-ly" that are adjectives (or nouns), never adverbs: they
+# describe a person ("the burly smith", "an elderly lady").
+_LY_ADJECTIVES = frozenset("""
+burly elderly ugly lovely lonely silly sickly curly stately friendly lively comely homely portly
+surly jolly holy wily ghastly goodly manly womanly gentlemanly scholarly saintly worldly beastly
+ungainly unruly unsightly shapely sprightly grizzly woolly melancholy family
+""".split())
+
+
 def _description_word(tok: _Token) -> bool:
-    """A word that can continue a description ("the old man"), not a verb or adverb."""
+    """A word that can continue a description ("the old man", "the burly smith"), not a verb or adverb."""
     return tok.text[0].isalpha() and tok.low not in _NP_STOP and tok.low not in SAY_VERBS \
-        and tok.low not in _DETERMINERS and not tok.low.endswith("ly")
+        and tok.low not in _DETERMINERS and (not tok.low.endswith("ly") or tok.low in _LY_ADJECTIVES)
 
 
 _TOKEN_CACHE: dict[str, _Token] = {}

@@ -1403,3 +1403,11 @@ def test_a_voice_heard_once_is_the_character_the_next_paragraph_shows(cast):
     ]
     voice, spike = speakers(paragraphs, cast)
     assert voice == spike == "Spike"
+
+
+def test_an_adjective_ending_in_ly_belongs_to_the_description(cast):
+    paragraphs = [
+        "Spike waited by the forge while the iron cooled.",
+        "“Your blade is ready,” said the burly smith, wiping his hands on his apron.",
+    ]
+    assert speakers(paragraphs, cast) == ["the burly smith"]
