@@ -1068,8 +1068,13 @@ def _dash_spans(text: str) -> list[tuple[int, int]]:
         while c < len(cuts) and cuts[c] <= start:
             c += 1
         end = min(dashes[d] if d < len(dashes) else len(text), cuts[c] if c < len(cuts) else len(text))
-        spans.append((start, _speech_end(text, start, end)))
-        while d < len(dashes) and dashes[d] <= end:
+        stop = _speech_end(text, start, end)
+        spans.append((start, stop))
+        # a dash closing the speech is passed over, but one after the
+        # narration that cut it short opens speech again ("— Now. He
+        # turned: — Go!")
+        narrated = stop < len(text[:end].rstrip())
+        while d < len(dashes) and (dashes[d] < end or dashes[d] == end and not narrated):
             d += 1
         if c < len(cuts) and end == cuts[c]:
             resumed = _speech_after_attribution(text, end, dashes[d] if d < len(dashes) else len(text))

@@ -1411,3 +1411,10 @@ def test_an_adjective_ending_in_ly_belongs_to_the_description(cast):
         "“Your blade is ready,” said the burly smith, wiping his hands on his apron.",
     ]
     assert speakers(paragraphs, cast) == ["the burly smith"]
+
+
+def test_dash_speech_cut_short_by_narration_reopens_at_the_next_dash():
+    assert quotes_of(["— Not again. Spike turned towards the door and called: — Buffy, come back!"]) == [
+        "Not again.",
+        "Buffy, come back!",
+    ]
