@@ -1266,7 +1266,10 @@ class _Attributor:
         # it was taken for), and the other party of "was the reply"
         self.unresolved = {_SOMEONE, _REPLIER}
         self.named_speakers: set[str] = set()  # characters named speaking ("said Kitty"): people
-        self.narrated: set[str] = set()  # characters named in narration, not only in speech
+        # characters named in narration, not only in speech → the paragraph where first
+        self.narrated: dict[str, int] = {}
+        self.paragraphs_read = -1  # index of the paragraph being read
+        self.strangers: set[str] = set()  # described people brought in as new ("a thin gentleman")
         # described people of no known sex that a "he" or "she" was taken for ("the doctor")
         self.pronoun_gender: dict[str, str] = {}
         self.own_sex: dict[str, str] = {}  # described people's sex, shown by "his"/"her" (see _learn_sex)
@@ -1409,7 +1412,7 @@ class _Attributor:
                     refs[clause_pronoun] = self.resolve_pronoun(sex, avoid=refs[clause_pronoun]) or self._unnamed(sex)
                 clause_pronoun = None
                 refs[i] = canon[i]
-                self.narrated.add(canon[i])
+                self.narrated.setdefault(canon[i], self.paragraphs_read)
                 self._mention(canon[i])
                 if sentence_pos <= 2:
                     self.subjects[self.gender(canon[i])] = (canon[i], self.total_mentions)
@@ -1770,6 +1773,8 @@ class _Attributor:
             self._describe(key, same)
             return same
         name = " ".join([det, *(t.text for t in phrase[1:])]).replace(" - ", "-")
+        if phrase[0].low in ("a", "an") and not any(t.capitalised for t in phrase[1:]):
+            self.strangers.add(name)  # "a thin gentleman", not "a man named Stewart"
         if key:  # not a bare "another"
             self._describe(key, name)
         self.known.add(name)
@@ -2182,6 +2187,7 @@ class _Attributor:
         their :class:`QuoteSpan` and whether they continue an earlier paragraph's quote.
         """
         heard, self.last_paragraph_quotes = self.last_paragraph_quotes, []
+        self.paragraphs_read += 1
         if scene_break:
             self.speakers.clear()
             self.last_addressee = None
@@ -2550,14 +2556,14 @@ def _settle(quotes: list[Quote], texts: Sequence[str], cast: Cast, attributor: _
     _fill_from_next_addressee(quotes)
     _fill_from_neighbours(quotes)
     _realign_alternation(quotes, texts)
-    _name_the_unnamed(quotes, cast, attributor.pronoun_gender)
+    _name_the_unnamed(quotes, cast, attributor.pronoun_gender, attributor.narrated, attributor.strangers)
     _merge_address_names(quotes, cast, attributor.narrated)
     _no_one_addresses_themself(quotes)
     _no_one_answers_themself(quotes, texts)
     _voice_revealed(quotes, cast)
 
 
-def _merge_address_names(quotes: list[Quote], cast: Cast, narrated: set[str]) -> None:
+def _merge_address_names(quotes: list[Quote], cast: Cast, narrated: dict[str, int]) -> None:
     """A name heard only in address ("Kinch") is the one person its speakers talk with.
 
     When a name is never used in narration nor named speaking, and the
@@ -2694,7 +2700,8 @@ def _voice_revealed(quotes: list[Quote], cast: Cast) -> None:
     _rename(quotes, renames)
 
 
-def _name_the_unnamed(quotes: list[Quote], cast: Cast, pronoun_gender: dict[str, str]) -> None:
+def _name_the_unnamed(quotes: list[Quote], cast: Cast, pronoun_gender: dict[str, str],
+                      narrated: dict[str, int], strangers: set[str]) -> None:
     """Give unnamed speakers (the narrator, "the old man") the name others call them.
 
     When a quote next to one by an unnamed speaker addresses someone by
@@ -2705,11 +2712,20 @@ def _name_the_unnamed(quotes: list[Quote], cast: Cast, pronoun_gender: dict[str,
     ``pronoun_gender``): it is the one spoken to by someone else beside
     them, and must not outvote the name the unnamed speaker is really
     called by.  The narrator is not someone given their own "said Good"
-    right beside the narrator's "I said".  A
-    relative described through someone ("her mother") is not renamed (the
-    one she talks to is mostly the one she is the mother of).
+    right beside the narrator's "I said".  A relative described through
+    someone ("her mother") is not renamed (the one she talks to is mostly
+    the one she is the mother of).  Nor is
+    someone the narration brought in as new (``strangers``: "a thin
+    gentleman") given a name it used before their first quote
+    (``narrated``: the paragraph each name was first narrated in): a
+    narrator who has named a character calls them by that name, not "a
+    gentleman", so the name called beside them is someone else's.
     """
     named = set(cast.names.values())
+    first_quote: dict[str, int] = {}
+    for quote in quotes:
+        if quote.speaker:
+            first_quote.setdefault(quote.speaker, quote.paragraph)
     votes: dict[str, Counter[str]] = {}
     not_the_narrator = {  # attributed in the third person right beside the narrator's lines
         quote.speaker for k, quote in enumerate(quotes)
@@ -2723,7 +2739,9 @@ def _name_the_unnamed(quotes: list[Quote], cast: Cast, pronoun_gender: dict[str,
                     and not other.speaker.startswith(("his ", "her ")) \
                     and {cast.gender(other.speaker) or pronoun_gender.get(other.speaker, ""),
                          cast.gender(quote.addressee)} != {"m", "f"} \
-                    and not (other.speaker == cast.narrator and quote.addressee in not_the_narrator):
+                    and not (other.speaker == cast.narrator and quote.addressee in not_the_narrator) \
+                    and not (other.speaker in strangers
+                             and narrated.get(quote.addressee, first_quote[other.speaker]) < first_quote[other.speaker]):
                 votes.setdefault(other.speaker, Counter())[quote.addressee] += 1
     renames = {}
     for unnamed, tally in votes.items():

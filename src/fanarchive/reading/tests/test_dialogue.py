@@ -1418,3 +1418,12 @@ def test_dash_speech_cut_short_by_narration_reopens_at_the_next_dash():
         "Not again.",
         "Buffy, come back!",
     ]
+
+
+def test_a_stranger_is_not_renamed_after_a_character_the_narration_named_before(cast):
+    paragraphs = [
+        "Giles was sorting old books in the shop when the bell over the door rang.",
+        "“Giles, you have a customer,” said Buffy from the stairs.",
+        "“Good evening,” said a tall stranger, shaking the rain off his coat.",
+    ]
+    assert speakers(paragraphs, cast) == ["Buffy Summers", "the tall stranger"]
