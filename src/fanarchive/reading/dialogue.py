@@ -367,6 +367,14 @@ ungainly unruly unsightly shapely sprightly grizzly woolly melancholy family
 """.split())
 
 
+def _past_verb_at(tokens: Sequence[_Token], i: int) -> bool:
+    """Whether token ``i`` is a lower-case verb in the past tense ("returned", "went")."""
+    if i >= len(tokens):
+        return False
+    word = tokens[i].text
+    return word.islower() and (word in _PAST_WORDS or len(word) > 4 and word.endswith("ed"))
+
+
 def _description_word(tok: _Token) -> bool:
     """A word that can continue a description ("the old man", "the burly smith"), not a verb or adverb."""
     return tok.text[0].isalpha() and tok.low not in _NP_STOP and tok.low not in SAY_VERBS \
@@ -1414,7 +1422,8 @@ class _Attributor:
                 refs[i] = canon[i]
                 self.narrated.setdefault(canon[i], self.paragraphs_read)
                 self._mention(canon[i])
-                if sentence_pos <= 2:
+                if sentence_pos <= 2 or _past_verb_at(tokens, names[i]):
+                    # "Moze returned", also after an opening phrase ("At that moment Moze returned")
                     self.subjects[self.gender(canon[i])] = (canon[i], self.total_mentions)
             elif epithet:
                 refs[i], names[i] = epithet

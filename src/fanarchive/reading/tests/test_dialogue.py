@@ -1427,3 +1427,11 @@ def test_a_stranger_is_not_renamed_after_a_character_the_narration_named_before(
         "“Good evening,” said a tall stranger, shaking the rain off his coat.",
     ]
     assert speakers(paragraphs, cast) == ["Buffy Summers", "the tall stranger"]
+
+
+def test_a_name_before_a_past_verb_is_the_subject_after_an_opening_phrase(cast):
+    paragraphs = [
+        "“We should go before sunset,” said Giles. Just at that moment Spike walked in from the rain.",
+        "“Bloody cold out there,” he said.",
+    ]
+    assert speakers(paragraphs, cast) == ["Rupert Giles", "Spike"]
