@@ -2072,7 +2072,9 @@ class _Attributor:
 
         ("… she answered. He leaned forward. “Yes, …”": the man speaks.)  Of
         a sentence of clauses joined by ", and", the last with a subject of
-        its own counts ("Meg lit the lamp, and Jo sat up. “…”": Jo).
+        its own counts ("Meg lit the lamp, and Jo sat up. “…”": Jo).  The
+        subject opens its clause, or is a name before a past-tense verb
+        after an opening phrase ("For a moment Jo stared. “…”").
         None when the narration ends no sentence ("… he said, “").  Between
         two quotes (the first ending at ``quote_end`` in ``text``; 0 when
         none) a lone sentence is the attribution of the first ("“Why?” said
@@ -2095,10 +2097,12 @@ class _Attributor:
         clauses = [start] + [k + 1 for k in range(start + 1, end - 1)
                              if toks[k].low in ("and", "but") and toks[k - 1].text in ",;"]
         for clause in reversed(clauses):
-            for k in range(clause, min(clause + 6, end)):
-                if k - clause >= 3 and not _after_opening_phrase(toks, clause, k):
-                    break  # "In the hall the doctor stopped."
-                if k in refs and refs[k] in self.known and (k in ch.names or toks[k].low in _SUBJECT_PRONOUNS):
+            for k in range(clause, end):
+                if k not in refs or refs[k] not in self.known or not (k in ch.names or toks[k].low in _SUBJECT_PRONOUNS):
+                    continue
+                if k < clause + 3 or k < clause + 6 and _after_opening_phrase(toks, clause, k) \
+                        or k in ch.names and _past_verb_at(toks, ch.names[k]):
+                    # "In the hall the doctor stopped.", "For a moment Jo stared."
                     verb = ch.names.get(k, k + 1)
                     if verb + 1 < end and toks[verb].speech_verb and toks[verb + 1].low in _REPORTED:
                         return None  # "Lucy mumbled that …": her turn, told; the quote answers it

@@ -1435,3 +1435,12 @@ def test_a_name_before_a_past_verb_is_the_subject_after_an_opening_phrase(cast):
         "“Bloody cold out there,” he said.",
     ]
     assert speakers(paragraphs, cast) == ["Rupert Giles", "Spike"]
+
+
+def test_the_subject_after_an_opening_phrase_speaks_the_next_quote(cast):
+    paragraphs = [
+        "Giles and Buffy were arguing in the library.",
+        "“You must rest,” said Giles.",
+        "“I will not,” said Buffy. For a long moment after that Spike stared at the floor. “Nobody rests here.”",
+    ]
+    assert speakers(paragraphs, cast) == ["Rupert Giles", "Buffy Summers", "Spike"]
