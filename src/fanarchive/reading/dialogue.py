@@ -1101,9 +1101,19 @@ got kept led brought told said spoke heard drew threw struck shook broke lay hun
 """.split())
 
 
+_PRESENT_SUBJECTS = frozenset("he she it god that this who what nobody everybody".split())
+
+
 def _reads_as_narration(sentence: str) -> bool:
-    """No "I" or "you", and a past-tense verb among the first words ("He skipped off.")."""
+    """No "I" or "you", and a past-tense verb among the first words ("He skipped off.").
+
+    A sentence opening on a present-tense verb ("God knows what they did.",
+    "It is what he wanted.") is speech: narration is told in the past.
+    """
     words = re.findall(r"[^\W\d_]+", sentence.lower())
+    if len(words) > 1 and words[0] in _PRESENT_SUBJECTS and words[1].endswith("s") \
+            and not words[1].endswith("ss") and words[1] not in ("was", "his", "this"):
+        return False
     return not any(w in _FIRST_AND_SECOND_PERSON for w in words) \
         and any(w in _PAST_WORDS or len(w) > 4 and w.endswith("ed") for w in words[:6])
 

@@ -1444,3 +1444,9 @@ def test_the_subject_after_an_opening_phrase_speaks_the_next_quote(cast):
         "“I will not,” said Buffy. For a long moment after that Spike stared at the floor. “Nobody rests here.”",
     ]
     assert speakers(paragraphs, cast) == ["Rupert Giles", "Buffy Summers", "Spike"]
+
+
+def test_dash_speech_goes_on_through_a_sentence_in_the_present_tense():
+    assert quotes_of(["— Sit down. It seems the rain followed her all the way here. He pulled out a chair."]) == [
+        "Sit down. It seems the rain followed her all the way here.",
+    ]
