@@ -2347,8 +2347,14 @@ class _Attributor:
             self.named_speakers.update(q.speaker for q in quotes if q.method == "explicit")
             for name in spoken[-self.RECENT:]:
                 self._mention(name)
-            if spoken:
-                self.speakers = [*self.speakers[-self.REMEMBERED:], spoken[-1]]
+            # "“A,” said the nurse. … the doctor stopped. “B?”": both spoke, and
+            # the next unattributed answer is the nurse's, not someone before her.
+            # A paragraph closed by a tagged quote ("“Impossible!” cried Ann.
+            # “Nonsense!” said Tom.") is more often a burst of interjections
+            # around the one holding the floor: only its last speaker counts.
+            for name in spoken if quotes[-1].method != "explicit" else spoken[-1:]:
+                if not self.speakers or self.speakers[-1] != name:
+                    self.speakers = [*self.speakers[-self.REMEMBERED:], name]
             self.last_addressee = quotes[-1].addressee
             self.aside = self._said_to_oneself(chunks[len(regions)])
         return quotes

@@ -1450,3 +1450,14 @@ def test_dash_speech_goes_on_through_a_sentence_in_the_present_tense():
     assert quotes_of(["— Sit down. It seems the rain followed her all the way here. He pulled out a chair."]) == [
         "Sit down. It seems the rain followed her all the way here.",
     ]
+
+
+def test_both_speakers_of_a_paragraph_stay_in_the_conversation(cast):
+    paragraphs = [
+        "“Nice evening,” said Spike.",
+        "“Is it?” said Giles.",
+        "“I'll walk you out,” said Willow. They went down the stairs in silence. At the door Giles stopped. "
+        "“Did you call Buffy?”",
+        "“Yes, an hour ago.”",
+    ]
+    assert speakers(paragraphs, cast)[-1] == "Willow Rosenberg"
