@@ -564,7 +564,9 @@ class Cast:
         Shorter forms contained in exactly one longer name become its alias
         ("Bennet" → "Mr. Bennet" only if no "Mrs. Bennet").  Gender comes
         from titles, else from he/she pronouns in the words after mentions
-        and from a gendered noun just before one ("her sister Kitty").
+        and from a gendered noun just before one ("her sister Kitty").  An
+        object pronoun in the sentence a name opens is someone else ("Emma
+        was waiting for him"), and does not count.
         """
         counts: Counter[str] = Counter()
         after_preposition: Counter[str] = Counter()
@@ -613,11 +615,16 @@ class Cast:
                     tally[_NOUN_GENDER[toks[i - 1].low]] += 2
                 if quotes.inside_at(i):
                     continue  # "Hulloa, Emma!" he said: that "he" is not Emma
-                for t in toks[j:j + 12]:  # pronouns after the name, up to another name or quote
+                # "Emma was waiting for him": an object pronoun in the clause its
+                # subject opens is someone else (the subject itself would be "himself")
+                own_clause = i == 0 or toks[i - 1].text in _BEFORE_SENTENCE
+                for k in range(j, min(j + 12, len(toks))):  # pronouns after the name, up to another name or quote
+                    t = toks[k]
                     if t.capitalised and t.low not in _GENDER_PRONOUNS and t.text not in _NOT_NAMES \
                             or t.text in _QUOTE_TOKENS:
                         break
-                    if t.low in _GENDER_PRONOUNS:
+                    own_clause = own_clause and t.text not in _SENTENCE_END
+                    if t.low in _GENDER_PRONOUNS and not (own_clause and _object_pronoun(toks, k)):
                         tally[_GENDER_PRONOUNS[t.low]] += 1
         common_names = {word for word, seen in named_common.items() if seen >= 2
                         and word.lower() not in _PERSONAL_PRONOUNS and word.lower() not in _DETERMINERS}
@@ -750,6 +757,14 @@ def _same_person_named(name: str, other: str) -> bool:
 def _title_gender(key: str) -> str:
     """Gender implied by a name's title ("Mrs. Bennet" → "f"), else ""."""
     return _HONORIFIC_GENDER.get(key.split()[0].lower(), "")
+
+
+def _object_pronoun(toks: Sequence[_Token], k: int) -> bool:
+    """Whether the pronoun at ``k`` is an object ("for him", "told her."), not a subject or possessive."""
+    if toks[k].low == "him":
+        return True
+    return toks[k].low == "her" and (k + 1 == len(toks) or not toks[k + 1].text[0].isalpha()
+                                     or toks[k + 1].low in _NP_STOP or toks[k + 1].low in _DETERMINERS)
 
 
 def _gender_from_pronouns(tally: Counter[str], least: int = 2) -> str:

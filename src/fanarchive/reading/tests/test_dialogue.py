@@ -1461,3 +1461,12 @@ def test_both_speakers_of_a_paragraph_stay_in_the_conversation(cast):
         "“Yes, an hour ago.”",
     ]
     assert speakers(paragraphs, cast)[-1] == "Willow Rosenberg"
+
+
+def test_an_object_pronoun_in_a_names_own_sentence_is_someone_else():
+    cast = Cast.from_text([
+        "Dora was waiting for him at the gate; she was cold.",
+        "Dora had told him to hurry; she hated the dark.",
+        "“Late again,” said Dora.",
+    ])
+    assert cast.gender("Dora") == "f"
