@@ -36,6 +36,12 @@ What happens:
    word (yes, no, because …) or of a short statement, a sentence of up to
    six words asking nothing ('"Seven o'clock."'), since an asker often goes
    on at more length.
+   A quotation whose attribution names someone other than the paragraph's
+   last attribution did opens a paragraph too, whatever narration lies
+   between ('"A," said Jo, and sat down. "B," said Meg.'): two different
+   names (their last words), 'he' and 'she', or 'I' and anyone else.  A
+   name and a pronoun, or a description ('the man'), may be one person and
+   decide nothing.
    A straight mark opening a sentence opens a quotation and one ending it
    closes one, so a stray mark cannot invert every later quote of a
    single-quoted book; in a book quoted with double marks a lone
@@ -87,6 +93,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import dropwhile, takewhile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -104,6 +111,7 @@ _TITLES = {"mr", "mrs", "miss", "ms", "dr", "sir", "lady", "lord", "the", "a", "
            "mister", "madame", "madam", "mme", "mlle", "monsieur", "capt", "captain", "col"}
 _ARTICLES = {"the", "a", "an"}
 _HEADINGS = {"chapter", "prologue", "epilogue"}
+_PRONOUNS = {"he", "she", "i"}
 _SHORT_WORDS = 6  # a quotation of at most this many words answers a question ('"Another boy."')
 _ANSWER_WORDS = {"yes", "no", "yeah", "nope", "aye", "nay", "because", "certainly", "perhaps", "maybe",
                  "not", "nothing", "oh", "ah", "well", "indeed", "never", "sure", "of"}
@@ -134,6 +142,7 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
     length, prev, prev_opened = 0, None, False
     # the previous sentence closed a quotation (after a question mark)
     closed_in_sentence = asked = carried = False
+    speaker: str | None = None  # who the current paragraph's last attribution named
     for s, tokens in enumerate(sentences):
         if not tokens:
             continue
@@ -154,13 +163,16 @@ def detokenise(sentences: list[list[str]], breaks: frozenset[tuple[int, int]] = 
             answered = asked and (not carried or len(tokens) > 1 and tokens[1].lower() in _ANSWER_WORDS
                                   or _short_statement(sentences[s], closers))
             replies = closed_in_sentence and not quote_open and (answered or _says_apart(sentences, s, closers))
-            newpara = after_quote or replies
+            # '"A," said Jo, <narration>. "B," said Meg.': another named speaker
+            other = _other_speaker(_speaker_key(_after_quotation(sentences, s, closers)), speaker)
+            newpara = after_quote or replies or other
         else:
             newpara = after_quote and tokens[0][:1].isupper() and not _attributes(tokens)
         if not paragraphs or newpara or keys[s][0] in breaks:
             paragraphs.append([])
-            length, prev, prev_opened, quote_open = 0, None, False, False
+            length, prev, prev_opened, quote_open, speaker = 0, None, False, False, None
         parts = paragraphs[-1]
+        speaker = _speaker_key(_after_quotation(sentences, s, closers)) or speaker
         if set(tokens) & (closers | openers) or not _attributes(tokens):
             # an attribution on its own line ('"Why?" / asked Jo.') keeps
             # what the quotation before it ended with
@@ -242,14 +254,41 @@ def _says_apart(sentences: list[list[str]], s: int, closers: set[str]) -> bool:
     quotation closes the sentence on '?' or '!', opens the next one
     ('"Good heavens!"' / 'I added.'); a quotation ending in '.' ends its sentence.
     """
+    after = _after_quotation(sentences, s, closers)[:4]
+    return bool(after) and after[0] not in _QUOTE_MARKS and (_attributes(after) or _goes_on(after))
+
+
+def _after_quotation(sentences: list[list[str]], s: int, closers: set[str]) -> list[str]:
+    """The tokens after the first quotation of sentence ``s`` closes, or the next
+    sentence's when it closes the sentence on '?' or '!'."""
     tokens = sentences[s]
     for t, tok in enumerate(tokens[1:], 1):
         if tok in closers:
-            after = tokens[t + 1:t + 4]
+            after = tokens[t + 1:]
             if not after and tokens[t - 1] in ("?", "!") and s + 1 < len(sentences):
-                after = sentences[s + 1][:4]
-            return bool(after) and after[0] not in _QUOTE_MARKS and (_attributes(after) or _goes_on(after))
-    return False
+                after = sentences[s + 1]
+            return after
+    return []
+
+
+def _speaker_key(after: list[str]) -> str | None:
+    """Who an attribution names: a name's last word, or he / she / I; None when
+    there is no attribution or it names someone otherwise ('the man')."""
+    verb = next((v for v, tok in enumerate(after[:4]) if tok.lower() in SAY_VERBS), None)
+    if verb is None:
+        return None
+    subject = after[:verb] or list(takewhile(lambda tok: tok[:1].isalpha(), after[verb + 1:verb + 4]))
+    if subject and subject[0].lower() in _PRONOUNS:
+        return subject[0].lower()
+    name = list(takewhile(lambda tok: tok[:1].isupper(), dropwhile(lambda tok: not tok[:1].isupper(), subject)))
+    return name[-1] if name and name[-1].lower().rstrip(".") not in _TITLES else None
+
+
+def _other_speaker(key: str | None, before: str | None) -> bool:
+    """Two attributions name different people: two names, 'he' and 'she', or 'I' and another."""
+    if key is None or before is None or key == before:
+        return False
+    return "i" in (key, before) or (key in _PRONOUNS) == (before in _PRONOUNS)
 
 
 def _short_statement(tokens: list[str], closers: set[str]) -> bool:

@@ -82,3 +82,16 @@ def test_a_mark_left_after_a_closing_mark_opens_the_next_sentence():
 def test_a_short_statement_after_an_attribution_sentence_of_its_own_answers_the_question():
     assert paragraphs('" What time is it ? "', "asked Dick .", "\" Seven o'clock . \"") == [
         '"What time is it?" asked Dick.', "\"Seven o'clock.\""]
+
+
+def test_a_quotation_attributed_to_another_name_after_narration_opens_a_paragraph():
+    assert paragraphs('" Sit , " said Ann .', "The boy sat down .", '" Thanks , " said Tom .') == [
+        '"Sit," said Ann. The boy sat down.', '"Thanks," said Tom.']
+
+
+def test_a_quotation_attributed_to_the_other_pronoun_after_narration_opens_a_paragraph():
+    assert len(paragraphs('" Sit , " she said .', "The boy sat down .", '" Thanks , " he said .')) == 2
+
+
+def test_a_name_and_a_pronoun_may_be_one_speaker_and_keep_the_paragraph():
+    assert len(paragraphs('" Sit , " said Ann .', "She sat down .", '" There , " she said .')) == 1
