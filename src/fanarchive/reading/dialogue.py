@@ -2323,7 +2323,7 @@ class _Attributor:
             if guess is not None and guess.speaker in self.unresolved:
                 unresolved = True
                 if guess.speaker == _REPLIER:
-                    guess = self._replier(guesses[-1].speaker if guesses and guesses[-1] else None)
+                    guess = self._replier(guesses[-1].speaker if guesses and guesses[-1] else None, chunks[0])
             guesses.append(guess)
         if unresolved and len(guesses) > 1:
             self._name_unresolved_pronouns(guesses)
@@ -2414,9 +2414,19 @@ class _Attributor:
                 return True
         return False
 
-    def _replier(self, asker: str | None) -> _Guess | None:
-        """Who answers ``asker`` (else the last speaker): the latest other speaker of the conversation."""
+    def _replier(self, asker: str | None, before: _Chunk | None = None) -> _Guess | None:
+        """Who answers ``asker`` (else the last speaker): the latest other speaker of the conversation.
+
+        A person the narration opening the turn names comes first ("I was
+        dragged out by my cousin. “What do you want?” I asked. “An
+        apology,” was the answer."): the narration has just turned to the
+        one the asker faces, whoever spoke last.
+        """
         asker = asker or (self.speakers[-1] if self.speakers else None)
+        named = [before.refs[i] for i in sorted(before.names) if i in before.refs] if before else []
+        for name in reversed(named):
+            if name not in (asker, self.cast.narrator):
+                return _Guess(name, "turn-taking", 0.6)
         for name in reversed(self.speakers):
             if name != asker:
                 return _Guess(name, "turn-taking", 0.6)

@@ -1470,3 +1470,12 @@ def test_an_object_pronoun_in_a_names_own_sentence_is_someone_else():
         "“Late again,” said Dora.",
     ])
     assert cast.gender("Dora") == "f"
+
+
+def test_was_the_answer_comes_from_the_one_the_narration_turned_to(cast):
+    paragraphs = [
+        "“Where is he?” asked Willow.",
+        "“Gone,” said Buffy.",
+        "I turned round and found Spike behind me. “What do you want?” I asked. “A word with you,” was the answer.",
+    ]
+    assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Buffy Summers", "narrator", "Spike"]
