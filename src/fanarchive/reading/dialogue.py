@@ -2343,6 +2343,8 @@ class _Attributor:
                 self._name_the_one_addressed(chunks[k], text, regions[k - 1][1] if k else 0, addressee,
                                              guesses[k].speaker)
             guess = guesses[k] or (addressee and quotes and self._answer(quotes, addressee, span.text)) \
+                or self._third_voice(guesses[max(0, k - 2):k], [r[2].text for r in regions[max(0, k - 2):k]],
+                                     addressee) \
                 or (context and context.speaker(k, addressee)) or self.turn_taking(addressee)
             if guess is not None and guess.speaker == addressee and guesses[k] is None:
                 guess = self.turn_taking(addressee)
@@ -2413,6 +2415,22 @@ class _Attributor:
                     and toks[after + 1].low in ("himself", "herself", "myself"):
                 return True
         return False
+
+    def _third_voice(self, before: Sequence[_Guess | None], said: Sequence[str],
+                     addressee: str | None) -> _Guess | None:
+        """Who answers two people that each just cried out in the paragraph.
+
+        ("“Impossible!” cried her aunt. “Nonsense!” said Tom. “It is
+        true, though.”": two named exclamations side by side react to
+        someone; the quote after them, with no say-verb, is that someone's
+        answer: the latest speaker of the conversation who is neither.)
+        ``before`` are the guesses and ``said`` the texts of the two quotes before.
+        """
+        named = [g.speaker for g in before if g is not None and g.method == "explicit"]
+        if len(named) < 2 or named[0] == named[1] or not all(text.rstrip().endswith(("!", "?")) for text in said):
+            return None
+        name = next((s for s in reversed(self.speakers) if s not in (*named, addressee)), None)
+        return _Guess(name, "turn-taking", 0.5) if name else None
 
     def _replier(self, asker: str | None, before: _Chunk | None = None) -> _Guess | None:
         """Who answers ``asker`` (else the last speaker): the latest other speaker of the conversation.

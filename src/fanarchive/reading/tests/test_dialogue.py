@@ -1479,3 +1479,11 @@ def test_was_the_answer_comes_from_the_one_the_narration_turned_to(cast):
         "I turned round and found Spike behind me. “What do you want?” I asked. “A word with you,” was the answer.",
     ]
     assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Buffy Summers", "narrator", "Spike"]
+
+
+def test_two_outcries_side_by_side_are_answered_by_the_one_they_react_to(cast):
+    paragraphs = [
+        "“The vampire is gone,” said Buffy.",
+        "“Impossible!” cried Giles. “Nonsense!” said Willow. “It is true, though.”",
+    ]
+    assert speakers(paragraphs, cast) == ["Buffy Summers", "Rupert Giles", "Willow Rosenberg", "Buffy Summers"]
