@@ -1232,6 +1232,11 @@ _REPLIER = "\x00"  # speaker of a quote that "was the reply": the other party
 # What a speaker's words are called when they stand for the speaker ("his voice said").
 _SPEECH_NOUNS = {"voice", "tone", "tones", "advice", "answer", "reply", "response", "words", "lips"}
 _REPLY_NOUNS = {"reply", "answer", "response", "rejoinder", "retort"}
+# words that open an answer to what was just said ("Yes, …", "Precisely.")
+_ANSWER_WORDS = frozenset({"yes", "no", "aye", "nay", "yea", "precisely", "exactly", "certainly", "quite",
+                           "true", "right", "surely", "undoubtedly", "yeah", "yep", "nope"})
+_NO_WORDS = frozenset({"no", "nay", "nope"})
+_ANSWER_RE = re.compile(r"\W*([A-Za-z]+)(\W?)")
 _HEAR_VERBS = {"heard", "hear", "hears", "hearing"}  # "she heard one voice say": the voice speaks
 _Region = tuple[int, int, QuoteSpan, bool]  # start, end, quote, continues an earlier paragraph's
 
@@ -2345,6 +2350,7 @@ class _Attributor:
             guess = guesses[k] or (addressee and quotes and self._answer(quotes, addressee, span.text)) \
                 or self._third_voice(guesses[max(0, k - 2):k], [r[2].text for r in regions[max(0, k - 2):k]],
                                      addressee) \
+                or (k and self._answered_at_once(guesses[k - 1], chunks[k], regions[k - 1][2].text, span.text)) \
                 or (context and context.speaker(k, addressee)) or self.turn_taking(addressee)
             if guess is not None and guess.speaker == addressee and guesses[k] is None:
                 guess = self.turn_taking(addressee)
@@ -2431,6 +2437,31 @@ class _Attributor:
             return None
         name = next((s for s in reversed(self.speakers) if s not in (*named, addressee)), None)
         return _Guess(name, "turn-taking", 0.5) if name else None
+
+    def _answered_at_once(self, before: _Guess | None, between: _Chunk, asked: str, quote_text: str) -> _Guess | None:
+        """The other party's answer, given in the paragraph of what it answers.
+
+        ("“The letter came from abroad,” I said. “Precisely. And …”",
+        "“You don't say so!” I cried. “Yes I do, …”".)  A quote with no
+        say-verb opening with a word of answer ("yes", "precisely"), right
+        after an attributed quote and its say-clause, one sentence, is said
+        by the latest other speaker: no one answers their own words.  A
+        "no" answers only a question or an outcry ``asked``: after a
+        statement it is the speaker taking their own words back ("“I shall
+        go,” he said. “No, I won't.”").  More narration between (“He
+        sprang up.”) leaves the quote to whoever acts there.
+        """
+        toks = between.tokens
+        if before is None or between.ends[0] >= 0 or not toks or between.ends[1] != len(toks) - 1:
+            return None
+        first = _ANSWER_RE.match(quote_text)
+        if first is None:
+            return None
+        word, after = first.group(1).lower(), first.group(2)
+        if word not in _ANSWER_WORDS or not after.strip() and word != "yes" \
+                or word in _NO_WORDS and not asked.rstrip().endswith(("?", "!")):
+            return None  # "No one knows", but "Yes I do"
+        return self._replier(before.speaker)
 
     def _replier(self, asker: str | None, before: _Chunk | None = None) -> _Guess | None:
         """Who answers ``asker`` (else the last speaker): the latest other speaker of the conversation.

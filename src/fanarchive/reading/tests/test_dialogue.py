@@ -1487,3 +1487,19 @@ def test_two_outcries_side_by_side_are_answered_by_the_one_they_react_to(cast):
         "“Impossible!” cried Giles. “Nonsense!” said Willow. “It is true, though.”",
     ]
     assert speakers(paragraphs, cast) == ["Buffy Summers", "Rupert Giles", "Willow Rosenberg", "Buffy Summers"]
+
+
+def test_an_answer_word_after_a_say_clause_is_the_other_partys(cast):
+    paragraphs = [
+        "“The library is locked,” said Willow.",
+        "“Then the key was stolen,” said Giles. “Precisely. And only a vampire would want it.”",
+    ]
+    assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Rupert Giles", "Willow Rosenberg"]
+
+
+def test_a_no_after_ones_own_statement_takes_it_back(cast):
+    paragraphs = [
+        "“The library is locked,” said Willow.",
+        "“I shall fetch the key,” said Giles. “No, I won't. Buffy can.”",
+    ]
+    assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Rupert Giles", "Rupert Giles"]
