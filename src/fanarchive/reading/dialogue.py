@@ -1794,7 +1794,8 @@ class _Attributor:
                 or self._parent_in_sight(phrase[-1].low, gender, in_sight)
             if relative:
                 return relative
-        elif phrase[0].low == "the" and key in _ADULTS and (unnamed := self._unnamed_speaker(in_sight)):
+        elif phrase[0].low == "the" and key in _ADULTS \
+                and (unnamed := self._unnamed_speaker(recent[:len(recent) - later][::-1])):
             self._describe(key, unnamed)  # "said a rough voice. … said the man"
             return unnamed
         elif gender and phrase[0].low not in ("my", "your", "our", "their", "a", "an", "another"):
@@ -1825,7 +1826,10 @@ class _Attributor:
         A narrator calls a named adult by name; "the man" (or "the woman",
         "the gentleman", "the lady") is someone the story has not named,
         most often the one only heard so far ("said a rough voice. … said
-        the man"), not the named character just mentioned.
+        the man"), not the named character just mentioned.  ``in_sight``
+        reaches back over all remembered mentions: a long passage about
+        the named ones ("he" this, "he" that) does not make the stranger
+        met before it someone else when "the man" turns up again.
         """
         for name in in_sight:
             if name not in self.cast_people and name != self.cast.narrator and name in self.described.values() \

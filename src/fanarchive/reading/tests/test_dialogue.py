@@ -1206,6 +1206,16 @@ def test_the_man_is_the_unnamed_voice_not_the_named_man_in_sight(cast):
     assert speakers(paragraphs, cast) == ["the hoarse voice", "the hoarse voice"]
 
 
+def test_the_man_is_the_stranger_met_before_a_long_passage_about_the_named(cast):
+    paragraphs = [
+        '"Hand over the book," the stranger said, and Giles gave it to him.',
+        'Spike watched. He sat up, he yawned, he stretched, he scratched his ear, he sighed, he frowned, '
+        'he blinked, he coughed, he grinned, he shrugged, he muttered, he waited, he rose, he sat down again, '
+        'he looked at Giles, and he looked away. "Thanks," the man said.',
+    ]
+    assert speakers(paragraphs, cast) == ["the stranger", "the stranger"]
+
+
 def test_challenged_and_asserted_attribute_speech(cast):
     paragraphs = ['Buffy glared at Spike. "Why not?" he challenged. "Because," she asserted.']
     assert speakers(paragraphs, cast) == ["Spike", "Buffy Summers"]
