@@ -182,6 +182,8 @@ _GENERIC_VERBS = frozenset("is has does should must can may will cannot might ou
 _FREQUENCY_ADVERBS = frozenset("always never often seldom sometimes usually".split())
 _REPLY_VERBS = {"answered", "answers", "replied", "replies", "returned", "returns", "rejoined",
                 "rejoins", "retorted", "retorts", "responded", "responds"}
+# "he added", "she went on": words going on from the same speaker's last ones
+_GOING_ON_WORDS = {"added", "adds", "continued", "continues", "resumed", "resumes", "on"}
 _REPORTED = {"that", "whether", "if", "how", "nothing"}  # "replied that …": reported, not quoted
 _NEGATIONS = {"not", "never", "n't", "didn't", "doesn't", "don't", "won't", "wouldn't",
               "couldn't", "can't", "cannot"}
@@ -1949,11 +1951,14 @@ class _Attributor:
             return self.description(toks[j:verb], ch.refs.get(j)), "explicit", verb + 1
         return None
 
-    def after_clause(self, ch: _Chunk, quote: QuoteSpan | None = None) -> _Guess | None:
+    def after_clause(self, ch: _Chunk, quote: QuoteSpan | None = None,
+                     opens_paragraph: bool = False) -> _Guess | None:
         """Attribution right after a quote: "Spike asks", "says Giles", "he tells her".
 
         ``quote`` is the quote the narration follows (its vocative names
-        the "his" of "said his wife").
+        the "his" of "said his wife").  ``opens_paragraph``: that quote
+        opens its paragraph, so "he added" after it may go on from the
+        last speaker (see :meth:`_going_on`).
         """
         self.quote_before = quote
         toks = ch.tokens
@@ -1992,8 +1997,25 @@ class _Attributor:
                 and self.speakers[-1] == speaker:
             # one does not answer oneself: "he replied" is the other man
             speaker = self.resolve_pronoun(self.gender(speaker), avoid=speaker) or speaker
+        elif method == "pronoun" and opens_paragraph and toks[after_verb - 1].low in _GOING_ON_WORDS:
+            speaker = self._going_on(toks[subject[2] - 1].low) or speaker
         confidence = 0.95 if method == "explicit" else 0.85
         return _Guess(speaker, method, confidence, addressee)
+
+    def _going_on(self, pronoun: str) -> str | None:
+        """The last speaker, when "he added" opening a paragraph may be them, else None.
+
+        ("“…,” laughed the saloon-keeper. / “…,” he added.")  Adding to or
+        going on with one's words continues the last turn: the pronoun is
+        its speaker when of that sex, or of a sex not known yet, however
+        many others of that sex the narration named before.
+        """
+        sex = _GENDER_PRONOUNS.get(pronoun)
+        last = self.speakers[-1] if self.speakers else None
+        if sex is None or last is None or last == self.cast.narrator \
+                or (self.gender(last) or self.pronoun_gender.get(last, sex)) != sex:
+            return None
+        return last
 
     def say_clauses(self, ch: _Chunk, last_sentence_only: bool) -> _Guess | None:
         """The last "X … says" clause in narration (before a quote)."""
@@ -2294,7 +2316,8 @@ class _Attributor:
     def _turn(self, text: str, regions: Sequence[_Region], chunks: Sequence[_Chunk]) -> list[Quote]:
         """Attribute one speaker's turn: quotes with the narration around and between them."""
         clauses = [self.after_clause(chunks[0])]
-        clauses += [self.after_clause(ch, region[2]) for ch, region in zip(chunks[1:], regions)]
+        clauses += [self.after_clause(ch, region[2], opens_paragraph=k == 0 and not text[:region[0]].strip())
+                    for k, (ch, region) in enumerate(zip(chunks[1:], regions))]
         self.quote_before = None
         guesses: list[_Guess | None] = []
         unresolved = False  # some guess is a pronoun that found no one, or "the reply"

@@ -1216,6 +1216,15 @@ def test_the_man_is_the_stranger_met_before_a_long_passage_about_the_named(cast)
     assert speakers(paragraphs, cast) == ["the stranger", "the stranger"]
 
 
+def test_he_added_opening_a_paragraph_goes_on_from_the_last_speaker(cast):
+    paragraphs = [
+        'Giles carried the bags up the stairs, and Spike followed him.',
+        '"Mind the step," laughed the porter.',
+        '"It bites," he added.',
+    ]
+    assert speakers(paragraphs, cast) == ["the porter", "the porter"]
+
+
 def test_challenged_and_asserted_attribute_speech(cast):
     paragraphs = ['Buffy glared at Spike. "Why not?" he challenged. "Because," she asserted.']
     assert speakers(paragraphs, cast) == ["Spike", "Buffy Summers"]
