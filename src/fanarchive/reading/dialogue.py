@@ -2137,10 +2137,11 @@ class _Attributor:
         Tom. “Because.”") unless that quote ended with a full stop ("“I
         know.” Tom sighed. “Go on.”").  A short opening phrase of a
         preposition does not hide the subject ("In the hall the doctor
-        stopped. “…”").  A subject who speaks in reported speech ("Lucy
-        mumbled that the room was cold.") has had that turn, told by the
-        narrator: the quote after it answers, and gets no subject from this
-        sentence.
+        stopped. “…”"), nor does a clause before a comma ("The door opened,
+        a man came in. “…”": the man speaks).  A subject who speaks in
+        reported speech ("Lucy mumbled that the room was cold.") has had
+        that turn, told by the narrator: the quote after it answers, and
+        gets no subject from this sentence.
         """
         toks = ch.tokens
         prev_end, end = ch.ends
@@ -2151,7 +2152,8 @@ class _Attributor:
             return None
         refs = ch.refs
         clauses = [start] + [k + 1 for k in range(start + 1, end - 1)
-                             if toks[k].low in ("and", "but") and toks[k - 1].text in ",;"]
+                             if toks[k].low in ("and", "but") and toks[k - 1].text in ",;"
+                             or toks[k].text == "," and _opens_clause_after_comma(ch, k + 1, end)]
         for clause in reversed(clauses):
             for k in range(clause, end):
                 if k not in refs or refs[k] not in self.known or not (k in ch.names or toks[k].low in _SUBJECT_PRONOUNS):
@@ -2615,6 +2617,21 @@ class _TurnContext:
         """The subject of the sentence just before quote ``k``, unless addressed by it."""
         subject = self._subject_before(k)
         return _Guess(subject, "context", 0.6) if subject is not None and subject != addressee else None
+
+
+def _opens_clause_after_comma(ch: _Chunk, i: int, end: int) -> bool:
+    """Whether a person named or described at ``i``, after a comma, is the subject of a new clause.
+
+    ("The door opened, a man came in", "Turning to Meg, Jo laughed".)  The
+    person's words are followed by a lower-case word, their verb; a
+    possessive ("…, Jo's brother") or a mark (", an old man:") makes the
+    phrase part of the clause before.
+    """
+    j = ch.names.get(i)
+    if j is None or j >= end:
+        return False
+    return _possessed(ch.tokens[j - 1].text) == ch.tokens[j - 1].text \
+        and ch.tokens[j].text.isalpha() and ch.tokens[j].text.islower()
 
 
 def _nearest(items: Sequence[_Guess | None]) -> list[_Guess | None]:

@@ -1522,3 +1522,14 @@ def test_a_no_after_ones_own_statement_takes_it_back(cast):
         "“I shall fetch the key,” said Giles. “No, I won't. Buffy can.”",
     ]
     assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Rupert Giles", "Rupert Giles"]
+
+
+def test_a_person_opening_a_clause_after_a_comma_is_the_one_a_new_name_calls():
+    cast = Cast(names={"Giles": "Rupert Giles", "Xander": "Xander Harris", "Willow": "Willow Rosenberg"},
+                genders={"Rupert Giles": "m", "Xander Harris": "m", "Willow Rosenberg": "f"})
+    paragraphs = [
+        'The gate creaked, a stranger came up the path. "Morning, Xander," said Giles.',
+        '"Hello," said Willow.',
+        'The stranger sat down on the step. "Can you come with me?"',
+    ]
+    assert speakers(paragraphs, cast) == ["Rupert Giles", "Willow Rosenberg", "Xander Harris"]
