@@ -2018,7 +2018,13 @@ class _Attributor:
         return last
 
     def say_clauses(self, ch: _Chunk, last_sentence_only: bool) -> _Guess | None:
-        """The last "X … says" clause in narration (before a quote)."""
+        """The last "X … says" clause in narration (before a quote).
+
+        "as he spoke." (or "while she whispered.") closing a sentence that
+        more narration follows tells what someone did while saying the
+        words before: it introduces no quote after it ("He paced the room
+        as he spoke. I looked up. “…”" is not his).
+        """
         toks = ch.tokens
         begin = 0
         if last_sentence_only:  # after the last sentence end but one that ends the narration
@@ -2054,7 +2060,10 @@ class _Attributor:
             elif opens_clause and subject is None and tok.low in _DETERMINERS:
                 subject = k
             elif subject is not None and tok.speech_verb \
-                    and self._verb_at(toks, k) and not (k > 0 and toks[k - 1].low in _NEGATIONS):
+                    and (after := self._verb_at(toks, k)) and not (k > 0 and toks[k - 1].low in _NEGATIONS):
+                if k > 1 and toks[k - 2].low in ("as", "while") and after < ch.ends[1] \
+                        and toks[after].text in _SENTENCE_END:
+                    continue
                 if isinstance(subject, int):
                     found = self._subject_at(ch, subject)
                     if found is None:

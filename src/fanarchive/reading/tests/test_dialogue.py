@@ -1533,3 +1533,11 @@ def test_a_person_opening_a_clause_after_a_comma_is_the_one_a_new_name_calls():
         'The stranger sat down on the step. "Can you come with me?"',
     ]
     assert speakers(paragraphs, cast) == ["Rupert Giles", "Willow Rosenberg", "Xander Harris"]
+
+
+def test_as_he_spoke_ending_a_sentence_introduces_no_later_quote(cast):
+    paragraphs = [
+        '"It was no ordinary vampire," said Giles.',
+        'Giles paced the room as he spoke. Buffy looked up in surprise. "How can you be so sure?"',
+    ]
+    assert speakers(paragraphs, cast) == ["Rupert Giles", "Buffy Summers"]
