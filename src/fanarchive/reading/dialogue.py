@@ -1694,7 +1694,9 @@ class _Attributor:
                 and (other := self._replier(None)) is not None:
             return other.speaker, "explicit", i + 2  # "said the other": the other of the two talking
         if i in ch.names:
-            return ch.refs.get(i, tok.text), "explicit", ch.names[i]
+            speaker = ch.refs.get(i, tok.text)
+            self._voice_seen(toks, ch.names[i], speaker)
+            return speaker, "explicit", ch.names[i]
         if tok.low in ("his", "her") and i + 1 < len(toks) and toks[i + 1].low in ("companion", "comrade") \
                 and (owner := ch.refs.get(i)) is not None \
                 and (partner := next((s for s in reversed(self.speakers) if s != owner), None)):
@@ -1718,8 +1720,28 @@ class _Attributor:
             known = self.cast.find_names(toks[i + 1:j])
             if known:
                 return known[0][2], "explicit", j
-            return self.description(toks[i:j], ch.refs.get(i), ch.marks.get(i)), "explicit", j
+            speaker = self.description(toks[i:j], ch.refs.get(i), ch.marks.get(i))
+            self._voice_seen(toks, j, speaker)
+            return speaker, "explicit", j
         return None
+
+    def _voice_seen(self, toks: Sequence[_Token], j: int, voice: str) -> None:
+        """Give ``voice`` the person its own clause shows next, after the voice phrase ending at ``j``.
+
+        ("“Stop!” cried a hoarse voice, as a man rose from the ditch.")
+        The voice is first heard and then seen: the person who appears in
+        the same breath is its owner, so "the man" who speaks on is that
+        voice, not someone new, nor the "he" of earlier narration that no
+        one named.
+        """
+        k = j + (j < len(toks) and toks[j].text == ",")
+        if toks[j - 1].low in _SPEECH_NOUNS and k + 1 < len(toks) and toks[k].low in _CLAUSE_OPENERS \
+                and toks[k + 1].low in ("a", "an") and (end := self._person_noun_end(toks, k + 1)) is not None:
+            key = " ".join(t.low for t in toks[k + 2:end])
+            known = self.described.get(key, voice)
+            if known == voice or known in self.unresolved:
+                self._describe(key, voice)
+                self._learn_sex(voice, _NOUN_GENDER.get(toks[end - 1].low, ""))
 
     def _indefinite_speaker(self, toks: Sequence[_Token], i: int) -> tuple[str, str, int] | None:
         """An indefinite speaker at ``i`` ("somebody exclaimed", "cried one of the women"), else None.

@@ -1541,3 +1541,15 @@ def test_as_he_spoke_ending_a_sentence_introduces_no_later_quote(cast):
         'Giles paced the room as he spoke. Buffy looked up in surprise. "How can you be so sure?"',
     ]
     assert speakers(paragraphs, cast) == ["Rupert Giles", "Buffy Summers"]
+
+
+def test_a_voice_is_the_person_its_clause_shows_rising(cast):
+    paragraphs = [
+        "Willow crossed the cemetery. He had told her it was a quiet place.",
+        "“Not one step more!” barked a rough voice, as a man rose from behind a crypt.",
+        "Willow froze. “I'm only passing,” she said.",
+        "“Passing where?” said the man.",
+    ]
+    voice, willow, man = speakers(paragraphs, cast)
+    assert voice == man
+    assert willow == "Willow Rosenberg"
