@@ -1316,6 +1316,7 @@ class _Attributor:
         self.renamed: dict[str, str] = {}  # described people a name was later found for
         self.last_paragraph_quotes: list[Quote] = []  # the quotes of the paragraph just read
         self.aside = False  # the last quote was said to oneself ("he muttered to himself")
+        self.quote_heard = ""  # the text of the last quote attributed, which the next may echo
 
     def new_chapter(self) -> None:
         """Forget the conversation and the unnamed people of the chapter before.
@@ -2205,7 +2206,9 @@ class _Attributor:
 
         A name opening the quote and ending its sentence ("Bingley.") or
         followed by "sir" ("Pip, sir.") answers a question; it names no one
-        addressed.  A title held by one character ("uncle" for Uncle John)
+        addressed.  Nor does one opening the quote with a question mark
+        that the quote before mentioned: it echoes the name ("… meet Tom
+        Eliot." / "Tom Eliot? Who is he?").  A title held by one character ("uncle" for Uncle John)
         addresses that character.  After "my" in running speech ("to visit
         my sister,") a name or title is possessed, not addressed.  With no
         name, "mother" or "papa" addresses the one parent of that sex in
@@ -2249,8 +2252,16 @@ class _Attributor:
                 continue  # "I am going to visit my sister,": a possessive, not an address
             if not before and (after == "." or j + 1 < len(toks) and toks[j + 1].low in _POLITE):
                 continue
+            if not before and after == "?" and canon in self._names_in(self.quote_heard):
+                continue  # "… Dorothy's letters." / "Dorothy? Who is she?": an echo, not an address
             return canon
         return None
+
+    def _names_in(self, quote_text: str) -> set[str]:
+        """The cast's names a quote mentions."""
+        if not self.cast.mentions_a_name(quote_text):
+            return set()
+        return {canon for _, _, canon in self.cast.find_names(_tokens(quote_text))}
 
     def turn_taking(self, avoid: str | None) -> _Guess | None:
         """Speaker of an unattributed quote from the conversation so far.
@@ -2404,6 +2415,7 @@ class _Attributor:
                 self._attribute_continuation(span, guesses[k])
                 continue
             addressee = self.vocative(span.text)
+            self.quote_heard = span.text
             if addressee and guesses[k] is not None:
                 self._name_the_one_addressed(chunks[k], text, regions[k - 1][1] if k else 0, addressee,
                                              guesses[k].speaker)

@@ -1553,3 +1553,12 @@ def test_a_voice_is_the_person_its_clause_shows_rising(cast):
     voice, willow, man = speakers(paragraphs, cast)
     assert voice == man
     assert willow == "Willow Rosenberg"
+
+
+def test_a_name_echoed_with_a_question_mark_is_not_an_address(cast):
+    paragraphs = [
+        "“I won't be long,” said Willow to Giles. “The books can wait. What cannot wait is Spike's temper.”",
+        "“Spike? Has he been here again?” asked Giles.",
+        "“Twice since Monday.”",
+    ]
+    assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Willow Rosenberg", "Rupert Giles", "Willow Rosenberg"]
