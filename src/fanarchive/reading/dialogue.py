@@ -2358,7 +2358,12 @@ class _Attributor:
             self.speakers[-1] = owner
 
     def _turn(self, text: str, regions: Sequence[_Region], chunks: Sequence[_Chunk]) -> list[Quote]:
-        """Attribute one speaker's turn: quotes with the narration around and between them."""
+        """Attribute one speaker's turn: quotes with the narration around and between them.
+
+        A quote that goes on the same speaker's sentence after the say-verb
+        ("“I must go, Tom,” he said, “and so must you.”") is said to the one
+        its first part addressed: that person answers next.
+        """
         clauses = [self.after_clause(chunks[0])]
         clauses += [self.after_clause(ch, region[2], opens_paragraph=k == 0 and not text[:region[0]].strip())
                     for k, (ch, region) in enumerate(zip(chunks[1:], regions))]
@@ -2410,7 +2415,7 @@ class _Attributor:
                                    lambda: self.beat_subjects(chunks),
                                    lambda k: self.sentence_subject(chunks[k], text, regions[k - 1][1] if k else 0))
         quotes = []
-        for k, (_, _, span, continued) in enumerate(regions):
+        for k, (start, _, span, continued) in enumerate(regions):
             if continued:
                 self._attribute_continuation(span, guesses[k])
                 continue
@@ -2435,6 +2440,10 @@ class _Attributor:
             if guess is not None and guess.speaker != _SOMEONE:
                 quote.speaker, quote.method, quote.confidence = guess.speaker, guess.method, guess.confidence
                 quote.addressee = addressee or guess.addressee
+                if quote.addressee is None and quotes and quotes[-1].speaker == quote.speaker \
+                        and _char_before(text, start) in ",—–":
+                    # "“I must go, Tom,” he said, “and so must you.”": one sentence, still said to Tom
+                    quote.addressee = quotes[-1].addressee
             quotes.append(quote)
             self.made[id(span)] = quote
         if quotes:

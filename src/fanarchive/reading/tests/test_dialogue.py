@@ -1562,3 +1562,12 @@ def test_a_name_echoed_with_a_question_mark_is_not_an_address(cast):
         "“Twice since Monday.”",
     ]
     assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Willow Rosenberg", "Rupert Giles", "Willow Rosenberg"]
+
+
+def test_a_quote_going_on_after_the_say_verb_keeps_its_addressee(cast):
+    paragraphs = [
+        "Giles came into the library. Willow and Buffy were at the table.",
+        "“I need the big atlas, Willow,” he said, “and the candles from the cupboard.”",
+        "“Which cupboard?”",
+    ]
+    assert speakers(paragraphs, cast)[-1] == "Willow Rosenberg"
