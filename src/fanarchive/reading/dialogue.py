@@ -568,7 +568,9 @@ class Cast:
         from titles, else from he/she pronouns in the words after mentions
         and from a gendered noun just before one ("her sister Kitty").  An
         object pronoun in the sentence a name opens is someone else ("Emma
-        was waiting for him"), and does not count.
+        was waiting for him"), and does not count.  A sex the narration
+        states ("Emma was a tall woman") outweighs the pronouns, as a
+        title does (see :func:`_stated_sex`).
         """
         counts: Counter[str] = Counter()
         after_preposition: Counter[str] = Counter()
@@ -580,6 +582,7 @@ class Cast:
         keys_of: dict[str, tuple[str, str]] = {}  # surface → (name key, display form), made once each
         named_common: Counter[str] = Counter()  # common words seen as speakers' names
         also_called: list[tuple[str, str]] = []  # "Miss Trotwood, or Miss Betsey, as …": one person
+        stated: dict[str, str] = {}  # sexes the narration states ("Emma was a tall woman")
         for text in paragraph_texts:
             toks = _tokens(text)
             words_seen.update([t.text for t in toks])
@@ -613,6 +616,8 @@ class Cast:
                 if i > 0 and toks[i - 1].low in SAY_VERBS or j < len(toks) and toks[j].low in SAY_VERBS:
                     attributed.add(key)
                 tally = pronouns.setdefault(key, Counter())
+                if sex := _stated_sex(toks, j):
+                    stated.setdefault(key, sex)
                 if i > 0 and toks[i - 1].low in _NOUN_GENDER:  # "her sister Kitty", "my boy Harry"
                     tally[_NOUN_GENDER[toks[i - 1].low]] += 2
                 if quotes.inside_at(i):
@@ -664,7 +669,8 @@ class Cast:
         full_names = [k for k in counts if " " in k and person_like(k)]
 
         def key_gender(key: str) -> str:
-            return _title_gender(key) or _gender_from_pronouns(pronouns.get(key, Counter()), least=1)
+            return _title_gender(key) or stated.get(key) \
+                or _gender_from_pronouns(pronouns.get(key, Counter()), least=1)
 
         canon_of = _merge_aliases(keys, full_names, counts, key_gender)
         for key in keys:  # "Holmes" → "Sherlock Holmes" → "Mr. Sherlock Holmes": one person
@@ -681,8 +687,8 @@ class Cast:
         genders: dict[str, str] = {}
         for key in keys:
             canon = display[canon_of[key]]
-            if _title_gender(key):
-                genders[canon] = _title_gender(key)
+            if _title_gender(key) or key in stated:
+                genders[canon] = _title_gender(key) or stated[key]
             elif canon not in genders or not genders[canon]:
                 tally = pronouns.get(canon_of[key], Counter()) + pronouns.get(key, Counter())
                 genders[canon] = _gender_from_pronouns(tally)
@@ -767,6 +773,23 @@ def _object_pronoun(toks: Sequence[_Token], k: int) -> bool:
         return True
     return toks[k].low == "her" and (k + 1 == len(toks) or not toks[k + 1].text[0].isalpha()
                                      or toks[k + 1].low in _NP_STOP or toks[k + 1].low in _DETERMINERS)
+
+
+def _stated_sex(toks: Sequence[_Token], end: int) -> str:
+    """The sex a name ending at ``end`` is said to be ("Emma was a tall, big-boned woman"), else "".
+
+    A sentence that calls a character a woman or a man (a girl, a son …)
+    tells their sex outright, while the pronouns after their mentions may
+    be someone else's ("Emma was waiting for him. He …").
+    """
+    if end + 2 >= len(toks) or toks[end].low not in ("was", "is") or toks[end + 1].low not in ("a", "an"):
+        return ""
+    for tok in toks[end + 2:end + 8]:
+        if tok.low in _NOUN_GENDER:
+            return _NOUN_GENDER[tok.low]
+        if tok.text not in (",", "-") and not _description_word(tok):
+            return ""
+    return ""
 
 
 def _gender_from_pronouns(tally: Counter[str], least: int = 2) -> str:
@@ -1662,12 +1685,39 @@ class _Attributor:
                 continue
             words = " ".join(t.low for t in tokens[i + 1:i + 1 + n])
             if words in self.described:
-                return self.described[words], i + 1 + n
+                return self._described_again(words), i + 1 + n
             if tokens[i].low == "the" and words in self.cast.epithets:
                 return self.cast.epithets[words], i + 1 + n
             if n == 1 and tokens[i].low == "the" and words in self.single_titles:
                 return self.single_titles[words], i + 2  # "the doctor" is Dr. Archie
         return None
+
+    def _described_again(self, key: str) -> str:
+        """Who a description met before ("the little boy") names when the narration uses it again.
+
+        The unnamed person it first stood for, while they are still in
+        sight.  A boy or girl ("the little boy", "the lass") out of sight
+        (none of the last 15 mentions) when a named character of that sex
+        is in sight is that character: a child is mostly met before the
+        narration names them ("The little boy, still sleeping, was taken
+        away") and then called both ways, while a stranger child of a scene
+        long past is seldom back unannounced.  Grown men and women are
+        left alone: "the old man" met again is often a stranger still.
+        """
+        name = self.described[key]
+        head = key.split()[-1]
+        gender = _NOUN_GENDER.get(head, "")
+        if not gender or _SYNONYM_SET.get(head) not in _CHILD_HEADS or name in self.cast_people:
+            return name
+        in_sight = list(self.recent)[:-16:-1]
+        if name in in_sight:
+            return name
+        named = next((other for other in in_sight if other in self.cast_people
+                      and self.cast.gender(other) == gender), None)
+        if named is None:
+            return name
+        self._describe(key, named)
+        return named
 
     # -- say-verb clauses
 

@@ -1571,3 +1571,26 @@ def test_a_quote_going_on_after_the_say_verb_keeps_its_addressee(cast):
         "“Which cupboard?”",
     ]
     assert speakers(paragraphs, cast)[-1] == "Willow Rosenberg"
+
+
+def test_a_name_the_narration_calls_a_woman_is_one_whatever_pronouns_follow():
+    paragraphs = [
+        '"Ready?" asked Tessa.',
+        "When he came out Tessa was waiting for him. He smiled at the sight.",
+        "Tessa opened the gate for him. He went through it. Tessa was a quiet, grey-haired woman of fifty.",
+    ]
+    assert Cast.from_text(paragraphs).gender("Tessa") == "f"
+
+
+def test_a_little_boy_met_again_after_a_named_boy_is_him():
+    cast = Cast(names={"Tom": "Tom", "Anna": "Anna"}, genders={"Tom": "m", "Anna": "f"})
+    paragraphs = [
+        "The little boy was carried upstairs, still asleep. The doctor washed his hands, and the old cook"
+        " stirred the fire.",
+        "The doctor looked at the cook. The cook looked at the fire. The doctor sighed, and the cook sighed too."
+        " The doctor sat down by the cook, and the cook went on stirring. The doctor watched the cook, the cook"
+        " watched the pot, and the doctor yawned.",
+        "A week later Anna found Tom in the nursery. She knelt down, she kissed the little boy, and she cried.",
+        '"I want to go home," he answered.',
+    ]
+    assert speakers(paragraphs, cast) == ["Tom"]
