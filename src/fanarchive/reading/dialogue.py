@@ -3011,11 +3011,19 @@ def _fill_from_next_addressee(quotes: list[Quote]) -> None:
     """An unattributed quote answered by one naming its addressee was said by that addressee.
 
     ("Uncle, you look ill." / "I'm not well, Florence." → Florence spoke first.)
+    So was a quote given only to the person the narration was about
+    (method "context") when that person answers it in the next
+    paragraph, named as speaker, by naming someone: ("He held his breath,
+    but a hand pulled the chair away. “You naughty boy!”" / "“Hullo,
+    Emma!” he said.") a new paragraph opening with a say-clause is a new
+    turn, and the one he greets is the one who spoke to him.
     """
     for k in range(len(quotes) - 2, -1, -1):
         quote, reply = quotes[k], quotes[k + 1]
-        if quote.speaker is None and reply.paragraph > quote.paragraph and reply.addressee \
-                and reply.addressee != reply.speaker:
+        if reply.paragraph <= quote.paragraph or not reply.addressee or reply.addressee == reply.speaker:
+            continue
+        if quote.speaker is None or quote.method == "context" and reply.speaker == quote.speaker \
+                and reply.method in ("explicit", "pronoun") and reply.paragraph == quote.paragraph + 1:
             quote.speaker, quote.method, quote.confidence = reply.addressee, "turn-taking", 0.45
 
 

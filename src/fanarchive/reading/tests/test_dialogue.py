@@ -1594,3 +1594,12 @@ def test_a_little_boy_met_again_after_a_named_boy_is_him():
         '"I want to go home," he answered.',
     ]
     assert speakers(paragraphs, cast) == ["Tom"]
+
+
+def test_the_one_greeted_in_the_next_paragraph_said_the_quote_the_narration_gave_the_greeter():
+    cast = Cast(names={"Tom": "Tom", "Anna": "Anna"}, genders={"Tom": "m", "Anna": "f"})
+    paragraphs = [
+        'Tom hid behind the sofa and held his breath. A hand pulled the cushions away. "Found you, you rascal!"',
+        '"Hello, Anna!" he said.',
+    ]
+    assert speakers(paragraphs, cast) == ["Anna", "Tom"]
