@@ -2472,8 +2472,9 @@ class _Attributor:
             addressee = self.vocative(span.text)
             self.quote_heard = span.text
             if addressee and guesses[k] is not None:
-                self._name_the_one_addressed(chunks[k], text, regions[k - 1][1] if k else 0, addressee,
-                                             guesses[k].speaker)
+                self._name_the_one_addressed(
+                    self.sentence_subject(chunks[k], text, regions[k - 1][1] if k else 0)
+                    or self._next_subject(chunks[k + 1]), addressee, guesses[k].speaker)
             guess = guesses[k] or (addressee and quotes and self._answer(quotes, addressee, span.text)) \
                 or self._third_voice(guesses[max(0, k - 2):k], [r[2].text for r in regions[max(0, k - 2):k]],
                                      addressee) \
@@ -2513,15 +2514,18 @@ class _Attributor:
             self.aside = self._said_to_oneself(chunks[len(regions)])
         return quotes
 
-    def _name_the_one_addressed(self, ch: _Chunk, text: str, quote_end: int, name: str, speaker: str) -> None:
-        """A name first heard in address names the described person the narration just turned to.
+    def _name_the_one_addressed(self, subject: str | None, name: str, speaker: str) -> None:
+        """A name first heard in address names the described person the narration turns to.
 
         ("The little boy was kicking the gravel about. “Tommy,” said his
         sister, “stop that!”": the boy is Tommy.)  A narrator brings in a
         child or a stranger by description and lets the story name them
-        later, most often when someone calls them; the one called is the
-        subject of the sentence just before the call, when the quote's
-        speaker is known to be someone else.  Only a name never
+        later, most often when someone calls them; the one called
+        (``subject``) is the subject of the sentence just before the call,
+        or else of the sentence after the call's say-clause ("“Hullo,
+        Emma!” he said. The nurse bent down and kissed him.": see
+        :meth:`_next_subject`), when the quote's speaker is known to be
+        someone else.  Only a name never
         met before (not narrated, spoken or mentioned) takes over a
         described person, and not one of the other sex; their earlier
         quotes and their description go to the name.
@@ -2529,7 +2533,6 @@ class _Attributor:
         if name not in self.cast_people or name in self.narrated or name in self.named_speakers \
                 or name in self.recent:
             return
-        subject = self.sentence_subject(ch, text, quote_end)
         if subject is None or subject == speaker or subject in self.cast_people or subject == self.cast.narrator \
                 or subject not in self.described.values() \
                 or {self.gender(name), self.gender(subject) or self.pronoun_gender.get(subject, "")} \
@@ -2540,6 +2543,20 @@ class _Attributor:
             if described == subject:
                 self.described[key] = name
         self.speakers = [name if s == subject else s for s in self.speakers]
+
+    @staticmethod
+    def _next_subject(ch: _Chunk) -> str | None:
+        """The person opening the second sentence of narration after a quote, the first being its say-clause.
+
+        ("“Hullo, Emma!” he said. The nurse bent down …": the nurse.)  None
+        when the narration opens no say-clause, or the second sentence
+        opens on no one the narration named or described.
+        """
+        toks = ch.tokens
+        if not toks or not toks[0].text.islower():
+            return None
+        end = next((k for k, tok in enumerate(toks) if tok.kind == "end"), len(toks))
+        return ch.refs.get(end + 1) if end + 1 in ch.names else None
 
     def _said_to_oneself(self, ch: _Chunk) -> bool:
         """Whether narration after a quote opens with it said to oneself ("he muttered to himself")."""

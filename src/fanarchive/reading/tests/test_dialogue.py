@@ -1603,3 +1603,14 @@ def test_the_one_greeted_in_the_next_paragraph_said_the_quote_the_narration_gave
         '"Hello, Anna!" he said.',
     ]
     assert speakers(paragraphs, cast) == ["Anna", "Tom"]
+
+
+def test_a_name_first_called_names_the_described_person_the_next_sentence_turns_to():
+    cast = Cast(names={"Tom": "Tom", "Anna": "Anna"}, genders={"Tom": "m", "Anna": "f"})
+    paragraphs = [
+        "Tom sat alone on the nursery floor, building a fort of cushions.",
+        '"Hello, Anna!" he said. The governess bent down and kissed him.',
+        '"Have you come to take me home?"',
+        '"Yes, I have," said the governess.',
+    ]
+    assert speakers(paragraphs, cast)[-1] == "Anna"
