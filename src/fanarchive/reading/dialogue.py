@@ -1262,6 +1262,7 @@ _ANSWER_WORDS = frozenset({"yes", "no", "aye", "nay", "yea", "precisely", "exact
                            "true", "right", "surely", "undoubtedly", "yeah", "yep", "nope"})
 _NO_WORDS = frozenset({"no", "nay", "nope"})
 _ANSWER_RE = re.compile(r"\W*([A-Za-z]+)(\W?)")
+_ANSWER_PHRASE_RE = re.compile(r"(?i)\W*(?:very well|all right)\b")  # two words of answer ("Very well, …")
 _HEAR_VERBS = {"heard", "hear", "hears", "hearing"}  # "she heard one voice say": the voice speaks
 _Region = tuple[int, int, QuoteSpan, bool]  # start, end, quote, continues an earlier paragraph's
 
@@ -2591,7 +2592,8 @@ class _Attributor:
 
         ("“The letter came from abroad,” I said. “Precisely. And …”",
         "“You don't say so!” I cried. “Yes I do, …”".)  A quote with no
-        say-verb opening with a word of answer ("yes", "precisely"), right
+        say-verb opening with a word of answer ("yes", "precisely", "very
+        well"), right
         after an attributed quote and its say-clause, one sentence, is said
         by the latest other speaker: no one answers their own words.  A
         "no" answers only a question or an outcry ``asked``: after a
@@ -2602,6 +2604,8 @@ class _Attributor:
         toks = between.tokens
         if before is None or between.ends[0] >= 0 or not toks or between.ends[1] != len(toks) - 1:
             return None
+        if _ANSWER_PHRASE_RE.match(quote_text):
+            return self._replier(before.speaker)
         first = _ANSWER_RE.match(quote_text)
         if first is None:
             return None

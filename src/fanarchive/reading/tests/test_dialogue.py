@@ -1614,3 +1614,11 @@ def test_a_name_first_called_names_the_described_person_the_next_sentence_turns_
         '"Yes, I have," said the governess.',
     ]
     assert speakers(paragraphs, cast)[-1] == "Anna"
+
+
+def test_very_well_right_after_a_say_clause_is_the_other_partys(cast):
+    paragraphs = [
+        "“We should patrol the cemetery tonight,” said Willow.",
+        "“I would rather stay in,” said Giles. “Very well, I shall go alone.”",
+    ]
+    assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Rupert Giles", "Willow Rosenberg"]
