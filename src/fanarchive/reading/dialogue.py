@@ -167,6 +167,8 @@ _GROUPS = {"men", "women", "children", "people", "folk", "crowd", "company", "pa
 _PARENTS_AND_SPOUSES = {"mother", "father", "wife", "husband"}
 _MARITAL_TITLES = {"mr", "mrs", "miss", "ms", "master", "madame", "mme", "mademoiselle", "mlle", "monsieur"}
 _MARRIED_TITLES = {"mr", "mrs", "lady", "sir", "lord", "madame", "monsieur", "mme"}
+_ELDER_TITLES = {"uncle", "aunt", "father", "mother"}
+_PARTNER_WORDS = {"companion", "comrade", "cousin"}  # "replied his cousin": the other one he talks with
 _FAMILY_ROLES = {"mother", "father", "wife", "husband", "aunt", "uncle", "son", "daughter",
                  "sister", "brother", "grandmother", "grandfather", "mistress", "master"}
 _NP_STOP = {"to", "in", "at", "with", "and", "as", "who", "from", "of", "on", "into",
@@ -1324,6 +1326,8 @@ class _Attributor:
         self.described: dict[str, str] = {}  # descriptions that spoke ("old man") → speaker
         # first words of known descriptions, to skip most determiners fast
         self.title_holders, self.single_titles, self.title_re = cast.titles()
+        # characters called by a title of an elder relative ("Uncle John"): no one's cousin or companion
+        self.elders = {name for title in _ELDER_TITLES for name in self.title_holders.get(title, ())}
         self.description_starts = {key.split()[0] for key in cast.epithets} | set(self.single_titles)
         self.quote_before: QuoteSpan | None = None  # the quote just before the narration being read
         # speakers a turn settles once read: an unresolved "he" (or "the man"
@@ -1732,7 +1736,9 @@ class _Attributor:
         sets one of two people against the one just named, so it is no new
         person of its own.  Likewise "his companion" ("…,” replied his
         companion.") is the latest speaker other than the one "his" stands
-        for: the person he travels and talks with.
+        for: the person he travels and talks with.  So is "his cousin", of
+        the same generation: not one called by an elder relative's title
+        ("Uncle John"), who would be his uncle, not his cousin.
         """
         toks = ch.tokens
         if i >= len(toks):
@@ -1749,9 +1755,10 @@ class _Attributor:
             speaker = ch.refs.get(i, tok.text)
             self._voice_seen(toks, ch.names[i], speaker)
             return speaker, "explicit", ch.names[i]
-        if tok.low in ("his", "her") and i + 1 < len(toks) and toks[i + 1].low in ("companion", "comrade") \
+        if tok.low in ("his", "her") and i + 1 < len(toks) and toks[i + 1].low in _PARTNER_WORDS \
                 and (owner := ch.refs.get(i)) is not None \
-                and (partner := next((s for s in reversed(self.speakers) if s != owner), None)):
+                and (partner := next((s for s in reversed(self.speakers)
+                                      if s != owner and s not in self.elders), None)):
             return partner, "explicit", i + 2  # "replied his companion": the one he talks with
         if tok.low in _SUBJECT_PRONOUNS:
             ref = ch.refs.get(i)

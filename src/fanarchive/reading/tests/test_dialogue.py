@@ -1622,3 +1622,15 @@ def test_very_well_right_after_a_say_clause_is_the_other_partys(cast):
         "“I would rather stay in,” said Giles. “Very well, I shall go alone.”",
     ]
     assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Rupert Giles", "Willow Rosenberg"]
+
+
+def test_his_cousin_is_the_one_he_talks_with_who_is_not_called_uncle():
+    cast = Cast(names={"Tom": "Tom", "Anna": "Anna", "Uncle Ben": "Ben Hale", "Ben Hale": "Ben Hale"},
+                genders={"Tom": "m", "Anna": "f", "Ben Hale": "m"})
+    paragraphs = [
+        '"You look tired, uncle," said Anna.',
+        '"I am old, my dear," said Uncle Ben.',
+        '"You are not old at all, uncle," said Tom, and he smiled.',
+        '"Tom is too kind," said his cousin.',
+    ]
+    assert speakers(paragraphs, cast)[-1] == "Anna"
