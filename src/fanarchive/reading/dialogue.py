@@ -569,9 +569,9 @@ class Cast:
         ("Bennet" → "Mr. Bennet" only if no "Mrs. Bennet").  Gender comes
         from titles, else from he/she pronouns in the words after mentions
         and from a gendered noun just before one ("her sister Kitty").  An
-        object pronoun in the sentence a name opens is someone else ("Emma
+        object pronoun in the sentence a name opens is someone else ("Nell
         was waiting for him"), and does not count.  A sex the narration
-        states ("Emma was a tall woman") outweighs the pronouns, as a
+        states ("Nell was a tall woman") outweighs the pronouns, as a
         title does (see :func:`_stated_sex`).
         """
         counts: Counter[str] = Counter()
@@ -584,7 +584,7 @@ class Cast:
         keys_of: dict[str, tuple[str, str]] = {}  # surface → (name key, display form), made once each
         named_common: Counter[str] = Counter()  # common words seen as speakers' names
         also_called: list[tuple[str, str]] = []  # "Miss Trotwood, or Miss Betsey, as …": one person
-        stated: dict[str, str] = {}  # sexes the narration states ("Emma was a tall woman")
+        stated: dict[str, str] = {}  # sexes the narration states ("Nell was a tall woman")
         for text in paragraph_texts:
             toks = _tokens(text)
             words_seen.update([t.text for t in toks])
@@ -623,8 +623,8 @@ class Cast:
                 if i > 0 and toks[i - 1].low in _NOUN_GENDER:  # "her sister Kitty", "my boy Harry"
                     tally[_NOUN_GENDER[toks[i - 1].low]] += 2
                 if quotes.inside_at(i):
-                    continue  # "Hulloa, Emma!" he said: that "he" is not Emma
-                # "Emma was waiting for him": an object pronoun in the clause its
+                    continue  # "Morning, Nell!" he said: that "he" is not Nell
+                # "Nell was waiting for him": an object pronoun in the clause its
                 # subject opens is someone else (the subject itself would be "himself")
                 own_clause = i == 0 or toks[i - 1].text in _BEFORE_SENTENCE
                 for k in range(j, min(j + 12, len(toks))):  # pronouns after the name, up to another name or quote
@@ -760,7 +760,7 @@ def _own_possessive_sex(tokens: Sequence[_Token], end: int) -> str:
 
 
 def _same_person_named(name: str, other: str) -> bool:
-    """Whether ``other`` may name the person ``name`` ("Kronborg" for "Peter Kronborg")."""
+    """Whether ``other`` may name the person ``name`` ("Hale" for "Peter Hale")."""
     return name == other or name.split()[-1] == other.split()[-1]
 
 
@@ -778,11 +778,11 @@ def _object_pronoun(toks: Sequence[_Token], k: int) -> bool:
 
 
 def _stated_sex(toks: Sequence[_Token], end: int) -> str:
-    """The sex a name ending at ``end`` is said to be ("Emma was a tall, big-boned woman"), else "".
+    """The sex a name ending at ``end`` is said to be ("Nell was a tall, broad-shouldered woman"), else "".
 
     A sentence that calls a character a woman or a man (a girl, a son …)
     tells their sex outright, while the pronouns after their mentions may
-    be someone else's ("Emma was waiting for him. He …").
+    be someone else's ("Nell was waiting for him. He …").
     """
     if end + 2 >= len(toks) or toks[end].low not in ("was", "is") or toks[end + 1].low not in ("a", "an"):
         return ""
@@ -841,11 +841,11 @@ def _merge_aliases(keys: list[str], full_names: list[str], counts: Counter[str],
     becomes "Elizabeth Bennet".  A pet form ("Lizzy", "Harry") joins the
     full name of its formal form ("Elizabeth Bennet", "Lord Henry Wotton")
     only when no fuller name holds it as written ("Harry Smith").
-    Two marital titles apart name two people ("Mrs. Sedley" is not "Miss
-    Amelia Sedley": mother and daughter), and a title with the surname
-    alone ("Miss Pinkerton") is not the fuller name ("Miss Jemima
-    Pinkerton") of someone also called by title and first name ("Miss
-    Jemima"): by English usage that is the elder sister (or brother).
+    Two marital titles apart name two people ("Mrs. Varley" is not "Miss
+    Clara Varley": mother and daughter), and a title with the surname
+    alone ("Miss Ashby") is not the fuller name ("Miss Harriet
+    Ashby") of someone also called by title and first name ("Miss
+    Harriet"): by English usage that is the elder sister (or brother).
     """
     def content(key: str, formal: bool = False) -> frozenset[str]:
         words = (w for w in key.split() if w.lower() not in _TITLES)
@@ -863,11 +863,11 @@ def _merge_aliases(keys: list[str], full_names: list[str], counts: Counter[str],
             return mine == theirs and len(titles[content(key)]) == 1
         title, other_title = key.split()[0].lower().rstrip("."), other.split()[0].lower().rstrip(".")
         if title != other_title and {title, other_title} <= _MARITAL_TITLES:
-            return False  # "Mrs. Sedley" is not "Miss Amelia Sedley"
+            return False  # "Mrs. Varley" is not "Miss Clara Varley"
         words, other_words = key.split(), other.split()
         if title == other_title and len(words) == 2 and len(other_words) == 3 and words[1] == other_words[2] \
                 and f"{other_words[0]} {other_words[1]}" in key_set:
-            return False  # "Miss Pinkerton", the elder sister, beside "Miss Jemima" (Pinkerton)
+            return False  # "Miss Ashby", the elder sister, beside "Miss Harriet" (Ashby)
         return not (mine and theirs and mine != theirs)
 
     canon_of = {}
@@ -1476,7 +1476,7 @@ class _Attributor:
                 epithet = self._epithet(tokens, i)
             if i in canon:
                 if clause_pronoun is not None and _same_person_named(refs[clause_pronoun], canon[i]):
-                    # "He beckoned Kronborg": a pronoun is never the one its own clause goes on to name
+                    # "He waved Hale over": a pronoun is never the one its own clause goes on to name
                     sex = _GENDER_PRONOUNS[tokens[clause_pronoun].low]
                     refs[clause_pronoun] = self.resolve_pronoun(sex, avoid=refs[clause_pronoun]) or self._unnamed(sex)
                 clause_pronoun = None
@@ -1484,13 +1484,13 @@ class _Attributor:
                 self.narrated.setdefault(canon[i], self.paragraphs_read)
                 self._mention(canon[i])
                 if sentence_pos <= 2 or _past_verb_at(tokens, names[i]):
-                    # "Moze returned", also after an opening phrase ("At that moment Moze returned")
+                    # "Hal returned", also after an opening phrase ("At that moment Hal returned")
                     self.subjects[self.gender(canon[i])] = (canon[i], self.total_mentions)
             elif epithet:
                 refs[i], names[i] = epithet
                 self._mention(epithet[0])
                 if sentence_pos <= 1 or _after_opening_phrase(tokens, max(last_end + 1, 0), i):
-                    # "The doctor came back. … he announced", "In the hall the doctor stopped."
+                    # "The doctor came back. … he announced", "In the hall the doctor paused."
                     self._learn_sex(epithet[0], _own_possessive_sex(tokens, epithet[1]))
                     self.subjects[self.gender(epithet[0])] = (epithet[0], self.total_mentions)
             elif tok.low in _DESCRIBED_SUBJECT_STARTS and (sentence_pos <= 1 or tokens[i - 1].text == ","
@@ -1503,7 +1503,7 @@ class _Attributor:
                 # brightened. … he would say" is the narrator's father), also
                 # after an opening phrase ("Concerning that night, the man spoke …",
                 # "In a moment the nurse came back");
-                # "This little boy stepped forward" is the boy met before;
+                # "This little boy came closer" is the boy met before;
                 # "One girl stood apart" brings in someone new, as "a girl" does
                 phrase = [*tokens[i:end - 1], _Token(_possessed(tokens[end - 1].text))]
                 if tok.low == "one":
@@ -1598,7 +1598,7 @@ class _Attributor:
             self._describe(key, ref)
 
     def _learn_apposition(self, tokens: Sequence[_Token], i: int, name: str) -> None:
-        """Remember a description set before the name at ``i`` with a comma ("the artist himself, Basil Hallward").
+        """Remember a description set before the name at ``i`` with a comma ("the painter himself, Owen Marsh").
 
         The person noun (or the "himself"/"herself" after any noun) says it
         is that person's description: "answered the artist" later is them.
@@ -1897,7 +1897,7 @@ class _Attributor:
             return same
         name = " ".join([det, *(t.text for t in phrase[1:])]).replace(" - ", "-")
         if phrase[0].low in ("a", "an") and not any(t.capitalised for t in phrase[1:]):
-            self.strangers.add(name)  # "a thin gentleman", not "a man named Stewart"
+            self.strangers.add(name)  # "a thin gentleman", not "a man named Arthur"
         if key:  # not a bare "another"
             self._describe(key, name)
         self.known.add(name)
@@ -2227,9 +2227,9 @@ class _Attributor:
         Tom. “Because.”") unless that quote ended with a full stop ("“I
         know.” Tom sighed. “Go on.”").  A short opening phrase of a
         preposition does not hide the subject ("In the hall the doctor
-        stopped. “…”"), nor does a clause before a comma ("The door opened,
+        paused. “…”"), nor does a clause before a comma ("The door opened,
         a man came in. “…”": the man speaks).  A subject who speaks in
-        reported speech ("Lucy mumbled that the room was cold.") has had
+        reported speech ("Dora mumbled that the room was cold.") has had
         that turn, told by the narrator: the quote after it answers, and
         gets no subject from this sentence.
         """
@@ -2250,10 +2250,10 @@ class _Attributor:
                     continue
                 if k < clause + 3 or k < clause + 6 and _after_opening_phrase(toks, clause, k) \
                         or k in ch.names and _past_verb_at(toks, ch.names[k]):
-                    # "In the hall the doctor stopped.", "For a moment Jo stared."
+                    # "In the hall the doctor paused.", "For a moment Jo stared."
                     verb = ch.names.get(k, k + 1)
                     if verb + 1 < end and toks[verb].speech_verb and toks[verb + 1].low in _REPORTED:
-                        return None  # "Lucy mumbled that …": her turn, told; the quote answers it
+                        return None  # "Dora mumbled that …": her turn, told; the quote answers it
                     return refs[k]
         return None
 
@@ -2530,8 +2530,8 @@ class _Attributor:
         child or a stranger by description and lets the story name them
         later, most often when someone calls them; the one called
         (``subject``) is the subject of the sentence just before the call,
-        or else of the sentence after the call's say-clause ("“Hullo,
-        Emma!” he said. The nurse bent down and kissed him.": see
+        or else of the sentence after the call's say-clause ("“Morning,
+        Nell!” he said. The nurse knelt and hugged him.": see
         :meth:`_next_subject`), when the quote's speaker is known to be
         someone else.  Only a name never
         met before (not narrated, spoken or mentioned) takes over a
@@ -2556,7 +2556,7 @@ class _Attributor:
     def _next_subject(ch: _Chunk) -> str | None:
         """The person opening the second sentence of narration after a quote, the first being its say-clause.
 
-        ("“Hullo, Emma!” he said. The nurse bent down …": the nurse.)  None
+        ("“Morning, Nell!” he said. The nurse knelt …": the nurse.)  None
         when the narration opens no say-clause, or the second sentence
         opens on no one the narration named or described.
         """
@@ -2790,7 +2790,7 @@ def _char_before(text: str, i: int) -> str:
     return text[i - 1] if i > 0 else ""
 
 
-# A paragraph opening with a chapter heading ("CHAPTER II.", "Chapter 2 Margaret …", "BOOK ONE"):
+# A paragraph opening with a chapter heading ("CHAPTER II.", "Chapter 2 Anna …", "BOOK ONE"):
 # a numeral ending the heading, before a stop, a capital, a quote or the end
 _CHAPTER_HEADING = re.compile(
     r"\s*(?i:chapter|book|part|volume)\s+(?i:[ivxlc]+|\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
@@ -2952,8 +2952,8 @@ def _no_one_answers_themself(quotes: list[Quote], texts: Sequence[str], look_bac
 def _voice_revealed(quotes: list[Quote], cast: Cast) -> None:
     """A voice heard in one paragraph only is the named character the next paragraph shows speaking.
 
-    ("Then a voice spoke. “Hello, pop!”" / "Ogden was sprawling in a chair
-    in the shadows. “Come in, pop.”")  A story lets a voice speak before
+    ("Then a voice spoke. “Hi, dad!”" / "Robin was lounging in a chair
+    by the stove. “Come on in, dad.”")  A story lets a voice speak before
     saying whose it is, and the narration that follows shows its owner:
     when the very next quote, in the next paragraph, is given to a named
     character by the narration around it (no say-verb of its own), the
@@ -3041,9 +3041,9 @@ def _fill_from_next_addressee(quotes: list[Quote]) -> None:
     ("Uncle, you look ill." / "I'm not well, Florence." → Florence spoke first.)
     So was a quote given only to the person the narration was about
     (method "context") when that person answers it in the next
-    paragraph, named as speaker, by naming someone: ("He held his breath,
-    but a hand pulled the chair away. “You naughty boy!”" / "“Hullo,
-    Emma!” he said.") a new paragraph opening with a say-clause is a new
+    paragraph, named as speaker, by naming someone: ("He hid behind
+    the sofa, but a hand pulled it away. “Caught you!”" / "“Morning,
+    Nell!” he said.") a new paragraph opening with a say-clause is a new
     turn, and the one he greets is the one who spoke to him.
     """
     for k in range(len(quotes) - 2, -1, -1):
