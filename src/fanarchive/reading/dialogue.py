@@ -379,6 +379,17 @@ def _past_verb_at(tokens: Sequence[_Token], i: int) -> bool:
     return word.islower() and (word in _PAST_WORDS or len(word) > 4 and word.endswith("ed"))
 
 
+def _pronoun_partner_at(tokens: Sequence[_Token], i: int) -> bool:
+    """Whether "and I" (or "and he", "and she") and a past verb follow at ``i``: a compound subject.
+
+    ("…, Herncastle and I met again. He held out his hand": the one named
+    beside the pronoun is a subject of the sentence, and so the "he" that
+    follows, though the sentence opened on something else.)
+    """
+    return i + 2 < len(tokens) and tokens[i].low == "and" and tokens[i + 1].low in ("i", "he", "she") \
+        and _past_verb_at(tokens, i + 2)
+
+
 def _description_word(tok: _Token) -> bool:
     """A word that can continue a description ("the old man", "the burly smith"), not a verb or adverb."""
     return tok.text[0].isalpha() and tok.low not in _NP_STOP and tok.low not in SAY_VERBS \
@@ -1139,7 +1150,7 @@ _SENTENCE_RE = re.compile(r"[^.!?]+[.!?]+['’”)]*(?=\s|$)|[^.!?]+$")
 _FIRST_AND_SECOND_PERSON = frozenset("i me my mine we us our ours you your yours".split())
 _PAST_WORDS = frozenset("""
 went came took gave stood sat saw made held felt knew thought found left began ran rose fell put
-got kept led brought told said spoke heard drew threw struck shook broke lay hung wore bore
+got kept led brought told said spoke heard drew threw struck shook broke lay hung wore bore met
 """.split())
 
 
@@ -1483,8 +1494,9 @@ class _Attributor:
                 refs[i] = canon[i]
                 self.narrated.setdefault(canon[i], self.paragraphs_read)
                 self._mention(canon[i])
-                if sentence_pos <= 2 or _past_verb_at(tokens, names[i]):
+                if sentence_pos <= 2 or _past_verb_at(tokens, names[i]) or _pronoun_partner_at(tokens, names[i]):
                     # "Hal returned", also after an opening phrase ("At that moment Hal returned")
+                    # or beside a pronoun ("…, Ward and I met again.")
                     self.subjects[self.gender(canon[i])] = (canon[i], self.total_mentions)
             elif epithet:
                 refs[i], names[i] = epithet

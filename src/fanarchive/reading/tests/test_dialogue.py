@@ -1634,3 +1634,13 @@ def test_his_cousin_is_the_one_he_talks_with_who_is_not_called_uncle():
         '"Tom is too kind," said his cousin.',
     ]
     assert speakers(paragraphs, cast)[-1] == "Anna"
+
+
+def test_a_name_beside_and_i_with_a_past_verb_is_the_subject_a_he_goes_on_from():
+    cast = Cast(names={"Giles": "Rupert Giles", "Xander": "Xander Harris"},
+                genders={"Rupert Giles": "m", "Xander Harris": "m"})
+    paragraphs = [
+        'Xander had ordered the doors shut at dusk, and the watch was kept all night; '
+        'in the grey of the morning, Giles and I met on the stair. He nodded and said, "Good morning."',
+    ]
+    assert speakers(paragraphs, cast) == ["Rupert Giles"]
