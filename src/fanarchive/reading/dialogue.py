@@ -1614,6 +1614,8 @@ class _Attributor:
 
         The person noun (or the "himself"/"herself" after any noun) says it
         is that person's description: "answered the artist" later is them.
+        A narrator's "my cousin, John Herncastle" likewise makes a later
+        "My cousin rushed in" him: "my" always points from the same "I".
         """
         k = i - 1
         if k < 2 or tokens[k].text != ",":
@@ -1621,7 +1623,7 @@ class _Attributor:
         own = tokens[k - 1].low in ("himself", "herself")
         end = k - 1 if own else k
         for start in range(end - 1, max(end - 4, -1), -1):
-            if tokens[start].low == "the":
+            if tokens[start].low in ("the", "my"):
                 break
         else:
             return

@@ -1644,3 +1644,14 @@ def test_a_name_beside_and_i_with_a_past_verb_is_the_subject_a_he_goes_on_from()
         'in the grey of the morning, Giles and I met on the stair. He nodded and said, "Good morning."',
     ]
     assert speakers(paragraphs, cast) == ["Rupert Giles"]
+
+
+def test_my_cousin_set_before_a_name_is_that_person_later():
+    cast = Cast(names={"Giles": "Rupert Giles", "Xander": "Xander Harris", "Xander Harris": "Xander Harris"},
+                genders={"Rupert Giles": "m", "Xander Harris": "m"})
+    paragraphs = [
+        "I had not written to my cousin, Xander Harris, in years.",
+        'Giles was waiting at the inn. "You are late," said Giles.',
+        'Giles turned away. My cousin ran up the stair and, catching my arm, he cried, "Shut the door!"',
+    ]
+    assert speakers(paragraphs, cast) == ["Rupert Giles", "Xander Harris"]
