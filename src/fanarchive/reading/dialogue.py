@@ -1749,10 +1749,11 @@ class _Attributor:
         party of the conversation, the latest speaker but the last one: it
         sets one of two people against the one just named, so it is no new
         person of its own.  Likewise "his companion" ("…,” replied his
-        companion.") is the latest speaker other than the one "his" stands
-        for: the person he travels and talks with.  So is "his cousin", of
-        the same generation: not one called by an elder relative's title
-        ("Uncle John"), who would be his uncle, not his cousin.
+        companion.", "Tom's companion") is the latest speaker other than the
+        one "his" (or the name) stands for: the person he travels and talks
+        with.  So is "his cousin", of the same generation: not one called by
+        an elder relative's title ("Uncle John"), who would be his uncle,
+        not his cousin.
         """
         toks = ch.tokens
         if i >= len(toks):
@@ -1765,15 +1766,14 @@ class _Attributor:
         if tok.low == "the" and _description_end(toks, i) == i + 2 and toks[i + 1].low == "other" \
                 and (other := self._replier(None)) is not None:
             return other.speaker, "explicit", i + 2  # "said the other": the other of the two talking
+        if (end := self._companion_end(ch, i)) is not None and (owner := ch.refs.get(i)) is not None \
+                and (partner := next((s for s in reversed(self.speakers)
+                                      if s != owner and s not in self.elders), None)):
+            return partner, "explicit", end  # "replied his companion": the one he talks with
         if i in ch.names:
             speaker = ch.refs.get(i, tok.text)
             self._voice_seen(toks, ch.names[i], speaker)
             return speaker, "explicit", ch.names[i]
-        if tok.low in ("his", "her") and i + 1 < len(toks) and toks[i + 1].low in _PARTNER_WORDS \
-                and (owner := ch.refs.get(i)) is not None \
-                and (partner := next((s for s in reversed(self.speakers)
-                                      if s != owner and s not in self.elders), None)):
-            return partner, "explicit", i + 2  # "replied his companion": the one he talks with
         if tok.low in _SUBJECT_PRONOUNS:
             ref = ch.refs.get(i)
             # an unresolved "he said" still says the speaker is someone unnamed
@@ -1815,6 +1815,19 @@ class _Attributor:
             if known == voice or known in self.unresolved:
                 self._describe(key, voice)
                 self._learn_sex(voice, _NOUN_GENDER.get(toks[end - 1].low, ""))
+
+    @staticmethod
+    def _companion_end(ch: _Chunk, i: int) -> int | None:
+        """End of "his companion" (or "her cousin", "Tom's comrade") at ``i``, else None."""
+        toks = ch.tokens
+        owner_end = ch.names.get(i)
+        if owner_end is not None and _possessed(toks[owner_end - 1].text) == toks[owner_end - 1].text:
+            owner_end = None  # "Tom companion" is no possessive
+        if owner_end is None and i < len(toks) and toks[i].low in ("his", "her"):
+            owner_end = i + 1
+        if owner_end is not None and owner_end < len(toks) and toks[owner_end].low in _PARTNER_WORDS:
+            return owner_end + 1
+        return None
 
     def _indefinite_speaker(self, toks: Sequence[_Token], i: int) -> tuple[str, str, int] | None:
         """An indefinite speaker at ``i`` ("somebody exclaimed", "cried one of the women"), else None.
@@ -2118,7 +2131,11 @@ class _Attributor:
         "as he spoke." (or "while she whispered.") closing a sentence that
         more narration follows tells what someone did while saying the
         words before: it introduces no quote after it ("He paced the room
-        as he spoke. I looked up. “…”" is not his).
+        as he spoke. I looked up. “…”" is not his).  A subordinate clause
+        set off by commas ("Tom's companion, when he had packed, turned
+        and said:") has a subject of its own; a past verb after its closing
+        comma goes back to the main clause's subject, which a possessive
+        with "companion" makes the one Tom talks with, not Tom.
         """
         toks = ch.tokens
         begin = 0
@@ -2146,7 +2163,11 @@ class _Attributor:
                 or toks[k - 1].low in _CLAUSE_OPENERS
             if main_subject is not None and tok.low in ("and", "but") and toks[k - 1].text == ",":
                 subject, main_subject = main_subject, None
-            if k in ch.refs and (k in ch.names or tok.low in _SUBJECT_PRONOUNS):
+            if main_subject is not None and toks[k - 1].text == "," and _past_verb_at(toks, k):
+                subject, main_subject = main_subject, None  # "X, when he had eaten, rose and said"
+            if opens_clause and subject is None and self._companion_end(ch, k) is not None:
+                subject = k  # "Tom's companion … said": not Tom
+            elif k in ch.refs and (k in ch.names or tok.low in _SUBJECT_PRONOUNS):
                 # "he", "she", "I" are always subjects; a name when it opens a clause
                 if k not in ch.names or subject is None or opens_clause:
                     if k and toks[k - 1].low in _SUBORDINATORS and subject is not None:

@@ -1655,3 +1655,13 @@ def test_my_cousin_set_before_a_name_is_that_person_later():
         'Giles turned away. My cousin ran up the stair and, catching my arm, he cried, "Shut the door!"',
     ]
     assert speakers(paragraphs, cast) == ["Rupert Giles", "Xander Harris"]
+
+
+def test_a_named_persons_companion_speaking_after_a_subordinate_clause_is_the_other_party(cast):
+    paragraphs = [
+        '"Is the road clear?" asked Giles.',
+        '"It is," said Spike.',
+        'They rode on together. Giles\'s companion, when he had watered the horses, turned and said: '
+        '"We should part here."',
+    ]
+    assert speakers(paragraphs, cast) == ["Rupert Giles", "Spike", "Spike"]
