@@ -1270,6 +1270,7 @@ _REPLIER = "\x00"  # speaker of a quote that "was the reply": the other party
 # What a speaker's words are called when they stand for the speaker ("his voice said").
 _SPEECH_NOUNS = {"voice", "tone", "tones", "advice", "answer", "reply", "response", "words", "lips"}
 _REPLY_NOUNS = {"reply", "answer", "response", "rejoinder", "retort"}
+_ANNOUNCED_WORDS = _REPLY_NOUNS | {"query", "question"}  # "came the reply", "followed the query"
 # words that open an answer to what was just said ("Yes, …", "Precisely.")
 _ANSWER_WORDS = frozenset({"yes", "no", "aye", "nay", "yea", "precisely", "exactly", "certainly", "quite",
                            "true", "right", "surely", "undoubtedly", "yeah", "yep", "nope"})
@@ -2085,8 +2086,7 @@ class _Attributor:
         else:
             subject = self._subject_at(ch, i)
             if subject is None:
-                if i + 2 < len(toks) and toks[i].low in ("was", "came") and toks[i + 2].low in _REPLY_NOUNS \
-                        and toks[i + 1].low in ("the", "his", "her"):
+                if self._reply_announced(toks, i):
                     return _Guess(_REPLIER, "turn-taking", 0.6)  # "“A hundred,” was the reply."
                 return None
             if heard := self._heard_speaker(ch, subject[2]):  # "“…!” she heard one voice say."
@@ -2109,6 +2109,24 @@ class _Attributor:
             speaker = self._going_on(toks[subject[2] - 1].low) or speaker
         confidence = 0.95 if method == "explicit" else 0.85
         return _Guess(speaker, method, confidence, addressee)
+
+    @staticmethod
+    def _reply_announced(toks: Sequence[_Token], i: int) -> bool:
+        """Whether narration at ``i`` calls the quote before a reply ("was the reply", "came a harsh reply").
+
+        Also a question following one ("quickly followed the query"): the
+        words come from the other party, not from whoever spoke last.
+        """
+        while i < len(toks) and toks[i].low.endswith("ly"):
+            i += 1
+        if i + 2 >= len(toks) or toks[i].low not in ("was", "came", "followed") \
+                or toks[i + 1].low not in ("the", "his", "her", "a", "an"):
+            return False
+        j = i + 2
+        while j < min(i + 4, len(toks) - 1) and toks[j].text.islower() and _description_word(toks[j]) \
+                and toks[j].low not in _ANNOUNCED_WORDS:
+            j += 1
+        return toks[j].low in _ANNOUNCED_WORDS
 
     def _going_on(self, pronoun: str) -> str | None:
         """The last speaker, when "he added" opening a paragraph may be them, else None.

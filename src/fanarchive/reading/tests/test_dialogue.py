@@ -1665,3 +1665,14 @@ def test_a_named_persons_companion_speaking_after_a_subordinate_clause_is_the_ot
         '"We should part here."',
     ]
     assert speakers(paragraphs, cast) == ["Rupert Giles", "Spike", "Spike"]
+
+
+def test_a_reply_coming_or_a_query_following_is_the_one_the_narration_turned_to(cast):
+    paragraphs = [
+        '"Where is the book?" asked Spike.',
+        '"On the shelf," said Willow.',
+        'Buffy turned to Giles. "Did you take it?" she asked. "Not I," came a quiet reply.',
+    ]
+    assert speakers(paragraphs, cast) == ["Spike", "Willow Rosenberg", "Buffy Summers", "Rupert Giles"]
+    paragraphs[2] = 'Buffy turned to Giles. "You took it," she said. "Why would I?" quickly followed the query.'
+    assert speakers(paragraphs, cast) == ["Spike", "Willow Rosenberg", "Buffy Summers", "Rupert Giles"]
