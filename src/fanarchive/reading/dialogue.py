@@ -2891,6 +2891,38 @@ def _settle(quotes: list[Quote], texts: Sequence[str], cast: Cast, attributor: _
     _no_one_addresses_themself(quotes)
     _no_one_answers_themself(quotes, texts)
     _voice_revealed(quotes, cast)
+    _name_given_on_asking(quotes, cast)
+
+
+# A question asking someone's name, closing a quote ("What name?", "Who are you?")
+_NAME_QUESTION_RE = re.compile(r"(?i)\b(?:what name|what(?:['’]s| is) your name|who are you)\?\s*$")
+# The name given in answer ("Greyson, -- office upstairs.", "My name is Greyson.")
+_NAME_GIVEN_RE = re.compile(r"\W*(?:(?:my name is|my name['’]s|I am|I['’]m)\s+)?((?:[A-Z][\w'’.]*\s+)*[A-Z][\w'’]*)\s*(?:[,.;!]|--|[—–]|$)")
+
+
+def _name_given_on_asking(quotes: list[Quote], cast: Cast) -> None:
+    """An unnamed speaker asked their name ("What name?") is the known character whose name they answer.
+
+    ("“What name?”" / "“Greyson, -- second floor.”" / "… said Mr. Greyson"):
+    a story lets a stranger ("the gentleman") give their name when asked,
+    and calls them by it from then on.  When a quote closes with a question
+    for a name and the next quote, in the next paragraph, is by someone
+    else, unnamed, and opens with a name (alone or after "My name is")
+    that is, or is the last word of, exactly one known character's name,
+    that unnamed speaker is that character.
+    """
+    named = set(cast.names.values())
+    renames: dict[str, str] = {}
+    for asked, reply in zip(quotes, quotes[1:]):
+        if not reply.speaker or reply.speaker in named or reply.speaker in renames \
+                or reply.paragraph != asked.paragraph + 1 or reply.speaker == asked.speaker \
+                or not _NAME_QUESTION_RE.search(asked.text) or not (given := _NAME_GIVEN_RE.match(reply.text)):
+            continue
+        word = given.group(1)
+        holders = {canon for surface, canon in cast.names.items() if surface == word or surface.split()[-1] == word}
+        if len(holders) == 1 and {cast.gender(reply.speaker), cast.gender(next(iter(holders)))} != {"m", "f"}:
+            renames[reply.speaker] = holders.pop()
+    _rename(quotes, renames)
 
 
 def _merge_address_names(quotes: list[Quote], cast: Cast, narrated: dict[str, int]) -> None:

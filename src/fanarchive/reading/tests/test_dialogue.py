@@ -1676,3 +1676,16 @@ def test_a_reply_coming_or_a_query_following_is_the_one_the_narration_turned_to(
     assert speakers(paragraphs, cast) == ["Spike", "Willow Rosenberg", "Buffy Summers", "Rupert Giles"]
     paragraphs[2] = 'Buffy turned to Giles. "You took it," she said. "Why would I?" quickly followed the query.'
     assert speakers(paragraphs, cast) == ["Spike", "Willow Rosenberg", "Buffy Summers", "Rupert Giles"]
+
+
+def test_an_unnamed_speaker_asked_their_name_is_the_character_they_name():
+    cast = Cast(names={"Mr. Harlow": "Mr. Harlow", "Tom": "Tom"}, genders={"Mr. Harlow": "m", "Tom": "m"})
+    paragraphs = [
+        '"Can you carry this trunk?" asked a gentleman at the station.',
+        '"Yes, sir," said Tom.',
+        '"Bring it to my house on Elm Street."',
+        '"Very well, sir. What name?"',
+        '"Harlow, -- the green door."',
+        '"He looks an honest lad," said Mr. Harlow to himself.',
+    ]
+    assert speakers(paragraphs, cast) == ["Mr. Harlow", "Tom", "Mr. Harlow", "Tom", "Mr. Harlow", "Mr. Harlow"]
