@@ -745,6 +745,20 @@ def _after_opening_phrase(tokens: Sequence[_Token], start: int, i: int) -> bool:
         for t in tokens[start + 1:i])
 
 
+_EXPERIENCER_VERBS = frozenset({"seemed", "appeared", "occurred", "struck"})
+
+
+def _experiencer_at(tokens: Sequence[_Token], start: int, i: int) -> bool:
+    """Whether the person at ``i`` is the one "It seemed to …" (or "It struck …") opening the sentence tells of.
+
+    ("It seemed to Winterbourne that he had been presented. He got up":
+    the one something seems to or strikes is whom the sentence is about,
+    and the "he" that follows goes on with them, as with a subject.)
+    """
+    return 2 <= i - start <= 3 and tokens[start].low == "it" \
+        and (tokens[i - 1].low == "struck" or tokens[i - 1].low == "to" and tokens[i - 2].low in _EXPERIENCER_VERBS)
+
+
 _CLAUSE_BREAKS = _SUBORDINATORS | {"who", "whom", "whose", "which", "that", "where"}
 
 
@@ -1495,9 +1509,10 @@ class _Attributor:
                 refs[i] = canon[i]
                 self.narrated.setdefault(canon[i], self.paragraphs_read)
                 self._mention(canon[i])
-                if sentence_pos <= 2 or _past_verb_at(tokens, names[i]) or _pronoun_partner_at(tokens, names[i]):
-                    # "Hal returned", also after an opening phrase ("At that moment Hal returned")
-                    # or beside a pronoun ("…, Ward and I met again.")
+                if sentence_pos <= 2 or _past_verb_at(tokens, names[i]) or _pronoun_partner_at(tokens, names[i]) \
+                        or _experiencer_at(tokens, max(last_end + 1, 0), i):
+                    # "Hal returned", also after an opening phrase ("At that moment Hal returned"),
+                    # beside a pronoun ("…, Ward and I met again.") or told of ("It seemed to Hal …")
                     self.subjects[self.gender(canon[i])] = (canon[i], self.total_mentions)
             elif epithet:
                 refs[i], names[i] = epithet

@@ -1689,3 +1689,13 @@ def test_an_unnamed_speaker_asked_their_name_is_the_character_they_name():
         '"He looks an honest lad," said Mr. Harlow to himself.',
     ]
     assert speakers(paragraphs, cast) == ["Mr. Harlow", "Tom", "Mr. Harlow", "Tom", "Mr. Harlow", "Mr. Harlow"]
+
+
+def test_the_one_it_seemed_to_is_the_he_that_follows():
+    cast = Cast(names={"Harold": "Harold", "Peter": "Peter"}, genders={"Harold": "m", "Peter": "m"})
+    paragraphs = [
+        '"I found a frog," cried Peter.',
+        'Peter held it up proudly. It seemed to Harold that he was expected to admire it. '
+        'He bent down. "It is a splendid frog," he said.',
+    ]
+    assert speakers(paragraphs, cast) == ["Peter", "Harold"]
