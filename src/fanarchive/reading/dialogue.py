@@ -2389,30 +2389,30 @@ class _Attributor:
             return set()
         return {canon for _, _, canon in self.cast.find_names(_tokens(quote_text))}
 
-    def turn_taking(self, avoid: str | None) -> _Guess | None:
+    def turn_taking(self, *avoid: str | None) -> _Guess | None:
         """Speaker of an unattributed quote from the conversation so far.
 
         The last quote's addressee answers, else the previous speaker other
         than the last one, else the latest other person mentioned (a name
         of unknown gender only once seen speaking: it is as often a place).
-        ``avoid`` is this quote's addressee, who cannot be its speaker.
+        ``avoid`` are the ones this quote addresses, who cannot be its speaker.
         With no one else in sight, the last speaker simply goes on (someone
         talking to a silent or unnamed listener).  So does one whose last
         words were said to themself ("“Is she mad?” he muttered to himself.
         / “Must she always thwart me?”"): no one heard them to answer.
         """
         last = self.speakers[-1] if self.speakers else None
-        if self.aside and last and last != avoid:
+        if self.aside and last and last not in avoid:
             return _Guess(last, "turn-taking", 0.5)
         candidates = [self.last_addressee, *reversed(self.speakers[-self.REMEMBERED:-1])]
         for name in candidates:
-            if name and name not in (last, avoid):
+            if name and name != last and name not in avoid:
                 return _Guess(name, "turn-taking", 0.55)
         for name in reversed(self.recent):
-            if name not in (last, avoid) and name in self.known and (
+            if name != last and name not in avoid and name in self.known and (
                     self.cast.gender(name) or name in self.named_speakers or name not in self.cast_people):
                 return _Guess(name, "context", 0.35)
-        if last and last != avoid:
+        if last and last not in avoid:
             return _Guess(last, "turn-taking", 0.4)
         return None
 
@@ -2558,6 +2558,11 @@ class _Attributor:
                 or (context and context.speaker(k, addressee)) or self.turn_taking(addressee)
             if guess is not None and guess.speaker == addressee and guesses[k] is None:
                 guess = self.turn_taking(addressee)
+            elif guess is not None and guesses[k] is None and addressee != guess.speaker \
+                    and _PARENT_WORD_RE.search(span.text) and self._parent_vocative(span.text) == guess.speaker:
+                # "Hush, Ned! Isn't it dreadful, mamma?": the mother
+                # called on after someone else is not the one speaking either
+                guess = self.turn_taking(addressee, guess.speaker)
             elif guess is not None and guess.speaker == addressee and guess.method == "pronoun":
                 # '"No, mother," she said': "she" is not the mother addressed
                 other = self.resolve_pronoun(self.gender(addressee), avoid=addressee)

@@ -1699,3 +1699,15 @@ def test_the_one_it_seemed_to_is_the_he_that_follows():
         'He bent down. "It is a splendid frog," he said.',
     ]
     assert speakers(paragraphs, cast) == ["Peter", "Harold"]
+
+
+def test_a_mother_called_on_after_someone_else_is_not_the_speaker():
+    cast = Cast(names={"Ned": "Ned", "Kate": "Kate"}, genders={"Ned": "m", "Kate": "f"})
+    paragraphs = [
+        "I came in late, and found my mother at the table with Kate and Ned.",
+        "“The mill has burnt down!” said Kate.",
+        "“Impossible!” cried my mother.",
+        "“I bet the miller did it himself,” said Ned.",
+        "“Hush, Ned! Isn't it dreadful, mamma?”",
+    ]
+    assert speakers(paragraphs, cast) == ["Kate", "my mother", "Ned", "Kate"]
