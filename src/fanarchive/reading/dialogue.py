@@ -1285,9 +1285,9 @@ _REPLIER = "\x00"  # speaker of a quote that "was the reply": the other party
 _SPEECH_NOUNS = {"voice", "tone", "tones", "advice", "answer", "reply", "response", "words", "lips"}
 _REPLY_NOUNS = {"reply", "answer", "response", "rejoinder", "retort"}
 _ANNOUNCED_WORDS = _REPLY_NOUNS | {"query", "question"}  # "came the reply", "followed the query"
-# words that open an answer to what was just said ("Yes, …", "Precisely.")
+# words that open an answer to what was just said ("Yes, …", "Precisely.", "Well, …")
 _ANSWER_WORDS = frozenset({"yes", "no", "aye", "nay", "yea", "precisely", "exactly", "certainly", "quite",
-                           "true", "right", "surely", "undoubtedly", "yeah", "yep", "nope"})
+                           "true", "right", "surely", "undoubtedly", "yeah", "yep", "nope", "well"})
 _NO_WORDS = frozenset({"no", "nay", "nope"})
 _ANSWER_RE = re.compile(r"\W*([A-Za-z]+)(\W?)")
 _ANSWER_PHRASE_RE = re.compile(r"(?i)\W*(?:very well|all right)\b")  # two words of answer ("Very well, …")

@@ -1711,3 +1711,11 @@ def test_a_mother_called_on_after_someone_else_is_not_the_speaker():
         "“Hush, Ned! Isn't it dreadful, mamma?”",
     ]
     assert speakers(paragraphs, cast) == ["Kate", "my mother", "Ned", "Kate"]
+
+
+def test_a_well_right_after_a_say_clause_is_the_other_partys(cast):
+    paragraphs = [
+        "“You should patrol tonight,” said Giles.",
+        "“It is raining,” said Buffy. “Well, a little rain never hurt anyone.”",
+    ]
+    assert speakers(paragraphs, cast) == ["Rupert Giles", "Buffy Summers", "Rupert Giles"]
