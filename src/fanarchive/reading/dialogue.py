@@ -1290,7 +1290,8 @@ _ANSWER_WORDS = frozenset({"yes", "no", "aye", "nay", "yea", "precisely", "exact
                            "true", "right", "surely", "undoubtedly", "yeah", "yep", "nope", "well"})
 _NO_WORDS = frozenset({"no", "nay", "nope"})
 _ANSWER_RE = re.compile(r"\W*([A-Za-z]+)(\W?)")
-_ANSWER_PHRASE_RE = re.compile(r"(?i)\W*(?:very well|all right)\b")  # two words of answer ("Very well, …")
+# two words of answer ("Very well, …", "All right.")
+_ANSWER_PHRASE_RE = re.compile(r"(?i)\W*(?:very well|all right)\b")
 _HEAR_VERBS = {"heard", "hear", "hears", "hearing"}  # "she heard one voice say": the voice speaks
 _Region = tuple[int, int, QuoteSpan, bool]  # start, end, quote, continues an earlier paragraph's
 
@@ -2673,9 +2674,9 @@ class _Attributor:
         ("“The letter came from abroad,” I said. “Precisely. And …”",
         "“You don't say so!” I cried. “Yes I do, …”".)  A quote with no
         say-verb opening with a word of answer ("yes", "precisely", "very
-        well"), right
-        after an attributed quote and its say-clause, one sentence, is said
-        by the latest other speaker: no one answers their own words.  A
+        well"), right after an attributed quote and its say-clause, one
+        sentence, is said by the latest other speaker: no one answers their
+        own words.  A
         "no" answers only a question or an outcry ``asked``: after a
         statement it is the speaker taking their own words back ("“I shall
         go,” he said. “No, I won't.”").  More narration between (“He

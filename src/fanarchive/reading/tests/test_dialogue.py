@@ -1719,3 +1719,11 @@ def test_a_well_right_after_a_say_clause_is_the_other_partys(cast):
         "“It is raining,” said Buffy. “Well, a little rain never hurt anyone.”",
     ]
     assert speakers(paragraphs, cast) == ["Rupert Giles", "Buffy Summers", "Rupert Giles"]
+
+
+def test_all_right_right_after_a_say_clause_is_the_other_partys(cast):
+    paragraphs = [
+        "“The library is quiet,” said Willow.",
+        "“You should read more,” said Giles. “All right. Lend me a book, then.”",
+    ]
+    assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Rupert Giles", "Willow Rosenberg"]
