@@ -1288,6 +1288,8 @@ _ANNOUNCED_WORDS = _REPLY_NOUNS | {"query", "question"}  # "came the reply", "fo
 # words that open an answer to what was just said ("Yes, …", "Precisely.", "Well, …")
 _ANSWER_WORDS = frozenset({"yes", "no", "aye", "nay", "yea", "precisely", "exactly", "certainly", "quite",
                            "true", "right", "surely", "undoubtedly", "yeah", "yep", "nope", "well"})
+# a question drawing on what the other just said ("Don't you ever steal, then?")
+_FOLLOW_UP_RE = re.compile(r"[^.!?]*, then\?")
 _NO_WORDS = frozenset({"no", "nay", "nope"})
 _ANSWER_RE = re.compile(r"\W*([A-Za-z]+)(\W?)")
 # two words of answer ("Very well, …", "All right.")
@@ -2674,7 +2676,8 @@ class _Attributor:
         ("“The letter came from abroad,” I said. “Precisely. And …”",
         "“You don't say so!” I cried. “Yes I do, …”".)  A quote with no
         say-verb opening with a word of answer ("yes", "precisely", "very
-        well"), right after an attributed quote and its say-clause, one
+        well"), or with a question drawing on the words before ("Why go,
+        then?"), right after an attributed quote and its say-clause, one
         sentence, is said by the latest other speaker: no one answers their
         own words.  A
         "no" answers only a question or an outcry ``asked``: after a
@@ -2685,7 +2688,7 @@ class _Attributor:
         toks = between.tokens
         if before is None or between.ends[0] >= 0 or not toks or between.ends[1] != len(toks) - 1:
             return None
-        if _ANSWER_PHRASE_RE.match(quote_text):
+        if _ANSWER_PHRASE_RE.match(quote_text) or _FOLLOW_UP_RE.match(quote_text):
             return self._replier(before.speaker)
         first = _ANSWER_RE.match(quote_text)
         if first is None:

@@ -1727,3 +1727,11 @@ def test_all_right_right_after_a_say_clause_is_the_other_partys(cast):
         "“You should read more,” said Giles. “All right. Lend me a book, then.”",
     ]
     assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Rupert Giles", "Willow Rosenberg"]
+
+
+def test_a_question_ending_then_right_after_a_say_clause_is_the_other_partys(cast):
+    paragraphs = [
+        "“Are you coming to the Bronze?” asked Willow.",
+        "“I never dance,” said Giles. “Why do you go there, then?”",
+    ]
+    assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Rupert Giles", "Willow Rosenberg"]
