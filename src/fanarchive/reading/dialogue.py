@@ -1608,12 +1608,15 @@ class _Attributor:
     def _learn_description(self, tokens: Sequence[_Token], end: int, ref: str) -> None:
         """Remember a description the narration gives the person ``ref`` ending at ``end``.
 
-        ("He was an old man, of heavy build" or "Mr. Greyson, the old
-        gentleman who …": "the old man", "the old gentleman" is that
-        person from now on, even if it stood for someone unnamed.)  A
-        bare "man" or "woman" says too little, and a description given a
-        named character stays theirs.
+        ("He was an old man, of heavy build", "the man, who was a porter"
+        or "Mr. Greyson, the old gentleman who …": "the old man", "the
+        porter", "the old gentleman" is that person from now on, even if
+        it stood for someone unnamed.)  A bare "man" or "woman" says too
+        little, and a description given a named character stays theirs.
         """
+        if end + 3 < len(tokens) and tokens[end].text == "," and tokens[end + 1].low == "who" \
+                and tokens[end + 2].low in ("was", "is"):
+            end += 2  # ", who was a porter" says what "was a porter" does
         if end + 2 >= len(tokens) or tokens[end + 1].low not in ("a", "an", "the"):
             return
         link = tokens[end].low

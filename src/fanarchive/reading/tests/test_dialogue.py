@@ -1735,3 +1735,15 @@ def test_a_question_ending_then_right_after_a_say_clause_is_the_other_partys(cas
         "“I never dance,” said Giles. “Why do you go there, then?”",
     ]
     assert speakers(paragraphs, cast) == ["Willow Rosenberg", "Rupert Giles", "Willow Rosenberg"]
+
+
+def test_a_description_after_who_was_names_that_person():
+    cast = Cast(names={"Sam": "Sam"}, genders={"Sam": "m"})
+    paragraphs = [
+        '"Get up, lad," said a deep voice.',
+        '"What for?" asked Sam.',
+        '"The cart is here," said the man, who was a farmer from the next village.',
+        '"I am tired," said Sam.',
+        '"Then you had better rest," said the farmer kindly.',
+    ]
+    assert speakers(paragraphs, cast) == ["the deep voice", "Sam", "the deep voice", "Sam", "the deep voice"]
