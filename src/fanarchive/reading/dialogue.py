@@ -34,6 +34,7 @@ and every look-back is bounded.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -1366,6 +1367,8 @@ class _Attributor:
         # characters named in narration, not only in speech → the paragraph where first
         self.narrated: dict[str, int] = {}
         self.paragraphs_read = -1  # index of the paragraph being read
+        self.paragraph_starts: list[int] = []  # mentions made before each paragraph read
+        self.last_named: dict[str, tuple[str, int]] = {}  # gender → last character named in narration, when
         self.strangers: set[str] = set()  # described people brought in as new ("a thin gentleman")
         # described people of no known sex that a "he" or "she" was taken for ("the doctor")
         self.pronoun_gender: dict[str, str] = {}
@@ -1436,7 +1439,10 @@ class _Attributor:
         """The most recently mentioned character of that gender.
 
         A sentence subject of that gender among the last six mentions wins
-        over a later object ("Giles hands Xander the book. He …" is Giles).
+        over a later object ("Giles hands Xander the book. He …" is Giles),
+        but not over one named in a later paragraph: a new paragraph turning
+        to someone ("… did not escape the ears of Mary.") moves the
+        attention to them.
         A described subject of no known sex ("The parson rode nearer. “…,”
         he said.") mentioned last of all, after that subject, is meant
         first: a word like "parson" tells no sex, but the pronoun follows
@@ -1453,7 +1459,8 @@ class _Attributor:
                 and described not in self.cast_people and self.pronoun_gender.get(described, gender) == gender:
             self.pronoun_gender[described] = gender
             return described
-        if subject and subject != avoid and self.total_mentions - when < 6:
+        if subject and subject != avoid and self.total_mentions - when < 6 \
+                and not self._named_after_paragraph_of(gender, subject, when):
             return subject
         horizon = self.total_mentions - self.RECENT
         for wanted in (gender, ""):
@@ -1465,6 +1472,13 @@ class _Attributor:
                         self.pronoun_gender.setdefault(name, gender)
                     return name
         return None
+
+    def _named_after_paragraph_of(self, gender: str, subject: str, when: int) -> bool:
+        """Whether narration named someone of ``gender`` but ``subject`` in a paragraph after mention ``when``'s."""
+        paragraph = bisect_left(self.paragraph_starts, when) - 1
+        named, named_when = self.last_named.get(gender, ("", 0))
+        return named != subject and paragraph + 1 < len(self.paragraph_starts) \
+            and named_when > self.paragraph_starts[paragraph + 1]
 
     def chunk(self, text: str, after_quote: bool = False) -> _Chunk:
         """Tokenise narration, resolve its names and pronouns, update recency.
@@ -1512,6 +1526,7 @@ class _Attributor:
                 refs[i] = canon[i]
                 self.narrated.setdefault(canon[i], self.paragraphs_read)
                 self._mention(canon[i])
+                self.last_named[self.gender(canon[i])] = (canon[i], self.total_mentions)
                 if sentence_pos <= 2 or _past_verb_at(tokens, names[i]) or _pronoun_partner_at(tokens, names[i]) \
                         or _experiencer_at(tokens, max(last_end + 1, 0), i):
                     # "Hal returned", also after an opening phrase ("At that moment Hal returned"),
@@ -2433,6 +2448,7 @@ class _Attributor:
         """
         heard, self.last_paragraph_quotes = self.last_paragraph_quotes, []
         self.paragraphs_read += 1
+        self.paragraph_starts.append(self.total_mentions)
         if scene_break:
             self.speakers.clear()
             self.last_addressee = None

@@ -1747,3 +1747,20 @@ def test_a_description_after_who_was_names_that_person():
         '"Then you had better rest," said the farmer kindly.',
     ]
     assert speakers(paragraphs, cast) == ["the deep voice", "Sam", "the deep voice", "Sam", "the deep voice"]
+
+
+def test_a_she_after_a_paragraph_naming_another_woman_is_her_not_the_earlier_subject(cast):
+    paragraphs = [
+        "Willow nodded, and they walked on towards the library.",
+        "The small tremor in his voice did not escape the sharp ears of Buffy.",
+        "She turned at once. “Giles, you're worried!”",
+    ]
+    assert speakers(paragraphs, cast) == ["Buffy Summers"]
+
+
+def test_a_she_in_the_next_paragraph_is_still_the_subject_of_a_sentence_naming_another(cast):
+    paragraphs = [
+        "Willow handed Buffy the book.",
+        "She smiled. “Read it tonight.”",
+    ]
+    assert speakers(paragraphs, cast) == ["Willow Rosenberg"]
