@@ -595,7 +595,7 @@ class Cast:
         words_seen: Counter[str] = Counter()
         keys_of: dict[str, tuple[str, str]] = {}  # surface → (name key, display form), made once each
         named_common: Counter[str] = Counter()  # common words seen as speakers' names
-        also_called: list[tuple[str, str]] = []  # "Miss Trotwood, or Miss Betsey, as …": one person
+        also_called: list[tuple[str, str]] = []  # "Miss Trotwood, or Miss Betsey, as …", "X, known as Y": one
         stated: dict[str, str] = {}  # sexes the narration states ("Nell was a tall woman")
         for text in paragraph_texts:
             toks = _tokens(text)
@@ -719,10 +719,27 @@ def _inverted_attribution(toks: Sequence[_Token], i: int) -> bool:
         i + 1 == len(toks) or toks[i + 1].text in _PUNCTUATION_AFTER_NAME)
 
 
+_NICKNAMING = frozenset({"known", "called", "nicknamed", "dubbed"})
+
+
 def _or_as_called(toks: Sequence[_Token], previous_end: int, i: int, j: int) -> bool:
-    """The name run ``toks[i:j]`` is the other name in "Caroline, or Sister Carrie, as she was called"."""
-    return previous_end == i - 2 and toks[previous_end].text == "," and toks[i - 1].low == "or" \
-        and j + 1 < len(toks) and toks[j].text == "," and toks[j + 1].low == "as"
+    """The name run ``toks[i:j]`` is another name of the one ending at ``previous_end``.
+
+    Either "Caroline, or Sister Carrie, as she was called", or a
+    participle clause giving a nickname: "Miss Jane Cole, known to her
+    friends as 'Bunny'", "Thomas, called Tod by everyone" (no sentence
+    end between, the name right after "as" or the participle, perhaps
+    in quote marks).
+    """
+    if previous_end < 0 or toks[previous_end].text != ",":
+        return False
+    if previous_end == i - 2 and toks[i - 1].low == "or":
+        return j + 1 < len(toks) and toks[j].text == "," and toks[j + 1].low == "as"
+    before = i - 1 if toks[i - 1].text in _QUOTE_TOKENS or toks[i - 1].text == "‘" else i
+    clause = toks[previous_end + 1:before]
+    return 0 < len(clause) <= 12 and clause[0].low in _NICKNAMING \
+        and (clause[-1].low == "as" or len(clause) == 1) \
+        and not any(t.text in _SENTENCE_END or t.text in _QUOTE_TOKENS for t in clause)
 
 
 _OPENING_PREPOSITIONS = _PLACE_PREPOSITIONS | {

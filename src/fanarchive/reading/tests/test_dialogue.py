@@ -1125,6 +1125,16 @@ def test_cast_from_text_joins_a_name_given_as_what_someone_was_called():
     assert cast.canonical("Miss Harker") == cast.canonical("Miss Dolly") is not None
 
 
+def test_cast_from_text_joins_a_nickname_someone_is_known_by():
+    paragraphs = [
+        "The joke was lost on Miss Harriet Vane, known to all her cousins for some reason as “Bunny.”",
+        '"Shut the gate," said Bunny.',
+        '"Not now," said Bunny.',
+    ]
+    cast = Cast.from_text(paragraphs)
+    assert cast.canonical("Miss Harriet Vane") == cast.canonical("Bunny") is not None
+
+
 def test_a_clause_naming_someone_else_after_an_attributed_quote_introduces_the_next(cast):
     paragraphs = ['"You never came," said Buffy, "and why not?" Spike laughed. "I was busy!" Buffy frowned.']
     assert speakers(paragraphs, cast) == ["Buffy Summers", "Buffy Summers", "Spike"]
