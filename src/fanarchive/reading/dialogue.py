@@ -1977,8 +1977,8 @@ class _Attributor:
             self._describe(key, same)
             return same
         name = " ".join([det, *(t.text for t in phrase[1:])]).replace(" - ", "-")
-        if phrase[0].low in ("a", "an") and not any(t.capitalised for t in phrase[1:]):
-            self.strangers.add(name)  # "a thin gentleman", not "a man named Arthur"
+        if phrase[0].low in ("a", "an", "another") and not any(t.capitalised for t in phrase[1:]):
+            self.strangers.add(name)  # "a thin gentleman", "another voice", not "a man named Arthur"
         if key:  # not a bare "another"
             self._describe(key, name)
         self.known.add(name)
@@ -3138,7 +3138,7 @@ def _name_the_unnamed(quotes: list[Quote], cast: Cast, pronoun_gender: dict[str,
     someone ("her mother") is not renamed (the one she talks to is mostly
     the one she is the mother of).  Nor is
     someone the narration brought in as new (``strangers``: "a thin
-    gentleman") given a name it used before their first quote
+    gentleman", "another voice") given a name it used before their first quote
     (``narrated``: the paragraph each name was first narrated in): a
     narrator who has named a character calls them by that name, not "a
     gentleman", so the name called beside them is someone else's.

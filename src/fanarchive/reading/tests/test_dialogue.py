@@ -1774,3 +1774,13 @@ def test_a_she_in_the_next_paragraph_is_still_the_subject_of_a_sentence_naming_a
         "She smiled. “Read it tonight.”",
     ]
     assert speakers(paragraphs, cast) == ["Willow Rosenberg"]
+
+
+def test_another_voice_is_someone_new_not_the_one_called_beside_it(cast):
+    paragraphs = [
+        "Willow sat by the fire while Buffy dozed on the sofa.",
+        "“She works too hard,” said Giles.",
+        "“She is a lucky girl,” replied another voice.",
+        "“Buffy! Buffy!” cried Giles.",
+    ]
+    assert speakers(paragraphs, cast) == ["Rupert Giles", "another voice", "Rupert Giles"]
