@@ -3077,17 +3077,23 @@ def _no_one_answers_themself(quotes: list[Quote], texts: Sequence[str], look_bac
     would be answering their own question, so the question is the other
     party's: the latest earlier speaker other than them.  Narration may
     open the answering paragraph ("She leaned closer. “Dreams!” she
-    whispered."): the answer is still theirs.
+    whispered."): the answer is still theirs.  Likewise a question given
+    to someone only by what they do before it ("The girl held out her
+    hand. “Are you sure?”"), when the next paragraph gives its answer to
+    them the same way ("The girl smiled. “Quite sure.”"): the first
+    gesture answered the other party, who went on with the question.
     """
     for k in range(1, len(quotes) - 1):
         before, quote, answer = quotes[k - 1], quotes[k], quotes[k + 1]
         text = texts[quote.paragraph]
-        if not quote.text.rstrip().endswith("?") or quote.speaker is None or before.paragraph != quote.paragraph \
-                or before.speaker != quote.speaker or answer.paragraph != quote.paragraph + 1 \
-                or answer.speaker != quote.speaker or answer.method not in ("explicit", "pronoun") \
+        went_on = before.paragraph == quote.paragraph and before.speaker == quote.speaker \
+            and answer.method in ("explicit", "pronoun")
+        by_gestures = before.paragraph < quote.paragraph and quote.method == answer.method == "context"
+        if not quote.text.rstrip().endswith("?") or quote.speaker is None or not (went_on or by_gestures) \
+                or answer.paragraph != quote.paragraph + 1 or answer.speaker != quote.speaker \
                 or text[quote.end:].strip() or _char_before(text, quote.start) in ",:—–":
             continue
-        for other in reversed(quotes[max(0, k - 1 - look_back):k - 1]):
+        for other in reversed(quotes[max(0, k - 1 - look_back):k]):
             if other.speaker and other.speaker != quote.speaker:
                 quote.speaker, quote.method = other.speaker, "turn-taking"
                 quote.confidence = min(quote.confidence, 0.5)

@@ -1784,3 +1784,12 @@ def test_another_voice_is_someone_new_not_the_one_called_beside_it(cast):
         "“Buffy! Buffy!” cried Giles.",
     ]
     assert speakers(paragraphs, cast) == ["Rupert Giles", "another voice", "Rupert Giles"]
+
+
+def test_a_question_after_a_gesture_answered_by_the_same_gesturer_was_the_other_partys(cast):
+    paragraphs = [
+        "“Will you carry the letter for me?” asked Giles.",
+        "Buffy held out her hand. “Wait. Are you sure you can keep it safe?”",
+        "Buffy smiled. “Quite sure.”",
+    ]
+    assert speakers(paragraphs, cast) == ["Rupert Giles", "Rupert Giles", "Buffy Summers"]
