@@ -343,6 +343,11 @@ def _description_end(toks: Sequence[_Token], i: int) -> int:
     return j
 
 
+def _group_word(word: str) -> bool:
+    """Whether a description's head word names several people ("women", "ladies", "crowd"), not one."""
+    return word in _GROUPS or word.endswith("s") and not word.endswith("ss")
+
+
 def _generic_statement(tokens: Sequence[_Token], noun_end: int) -> bool:
     """Whether "a man" ending at ``noun_end`` is the subject of a present-tense or modal verb.
 
@@ -1736,8 +1741,7 @@ class _Attributor:
         The verb comes just before it, or just after it (at most one word between).
         """
         end = _description_end(tokens, i)
-        last = tokens[end - 1].low
-        if end == i + 1 or last in _GROUPS or last.endswith("s") and not last.endswith("ss"):
+        if end == i + 1 or _group_word(tokens[end - 1].low):
             return None  # "the women", "the bolder spirits": no "he" or "she"
         if i > 0 and tokens[i - 1].speech_verb:
             return end
@@ -2206,7 +2210,8 @@ class _Attributor:
         set off by commas ("Tom's companion, when he had packed, turned
         and said:") has a subject of its own; a past verb after its closing
         comma goes back to the main clause's subject, which a possessive
-        with "companion" makes the one Tom talks with, not Tom.
+        with "companion" makes the one Tom talks with, not Tom.  "All the ladies
+        said" (or "both the men") is the group speaking together.
         """
         toks = ch.tokens
         begin = 0
@@ -2246,6 +2251,9 @@ class _Attributor:
                     subject = (ch.refs[k], "explicit" if k in ch.names else "pronoun")
             elif opens_clause and subject is None and tok.low in _DETERMINERS:
                 subject = k
+            elif opens_clause and subject is None and tok.low in ("all", "both") and k + 1 < stop \
+                    and toks[k + 1].low == "the" and _group_word(toks[_description_end(toks, k + 1) - 1].low):
+                subject = k + 1  # "All the ladies said …": the group speaks
             elif subject is not None and tok.speech_verb \
                     and (after := self._verb_at(toks, k)) and not (k > 0 and toks[k - 1].low in _NEGATIONS):
                 if k > 1 and toks[k - 2].low in ("as", "while") and after < ch.ends[1] \
@@ -2546,7 +2554,8 @@ class _Attributor:
                 # said. “B.” He laughed.")
                 after = None
             before = None
-            if _char_before(text, start) in ",:—–":
+            # a say-verb may run straight into the words ("All the ladies said 'Poor child!'")
+            if _char_before(text, start) in ",:—–" or chunks[k].tokens and chunks[k].tokens[-1].speech_verb:
                 # "“A,” said X, “B”": X's clause introduces B too, unless a
                 # later sentence has its own ("… said Beth. … as Jo said, “B”")
                 said = clauses[k] if k > 0 else None

@@ -1793,3 +1793,8 @@ def test_a_question_after_a_gesture_answered_by_the_same_gesturer_was_the_other_
         "Buffy smiled. “Quite sure.”",
     ]
     assert speakers(paragraphs, cast) == ["Rupert Giles", "Rupert Giles", "Buffy Summers"]
+
+
+def test_all_the_ladies_said_gives_the_words_straight_after_the_verb_to_the_group(cast):
+    paragraphs = ["“Willow is asleep,” said Buffy. All the ladies said “Poor child!” on hearing it."]
+    assert speakers(paragraphs, cast) == ["Buffy Summers", "the ladies"]
