@@ -309,12 +309,13 @@ class _Token:
     a capital but is not shouted: "Spike", not "WILL"), ``name_like``
     (a capitalised word, not a mark: can be part of a name),
     ``speech_verb`` (a say-verb, or the "went" of "went on", the "put" of
-    "put in") and ``kind``
-    (what narration tracking cares about) are computed once per distinct
-    word: tokens are shared through :func:`_tokens`' cache.
+    "put in"), ``kind`` (what narration tracking cares about) and
+    ``breaks_clause`` (a mark or a word opening a new clause: "and",
+    "when") are computed once per distinct word: tokens are shared
+    through :func:`_tokens`' cache.
     """
 
-    __slots__ = ("text", "low", "capitalised", "name_like", "speech_verb", "kind")
+    __slots__ = ("text", "low", "capitalised", "name_like", "speech_verb", "kind", "breaks_clause")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -322,10 +323,12 @@ class _Token:
         self.capitalised = text[:1].isupper() and not (len(text) > 1 and text.isupper())
         self.name_like = self.capitalised and text[0].isalpha()
         self.speech_verb = low in SAY_VERBS or low in _PHRASAL_STARTS
-        # what narration tracking cares about: sentence ends, determiners, pronouns, say-verbs
+        # what narration tracking cares about: sentence ends, determiners (and the
+        # "one" of "One girl stood apart"), pronouns, say-verbs
         self.kind = ("end" if text in _SENTENCE_END else "det" if low in _DETERMINERS
-                     else "I" if text == "I" else "pron" if low in _GENDER_PRONOUNS
+                     else "one" if low == "one" else "I" if text == "I" else "pron" if low in _GENDER_PRONOUNS
                      else "say" if self.speech_verb else "")
+        self.breaks_clause = not text[:1].isalpha() or low in _CLAUSE_OPENERS
 
 
 def _description_end(toks: Sequence[_Token], i: int) -> int:
@@ -1395,6 +1398,7 @@ class _Attributor:
         # described people of no known sex that a "he" or "she" was taken for ("the doctor")
         self.pronoun_gender: dict[str, str] = {}
         self.own_sex: dict[str, str] = {}  # described people's sex, shown by "his"/"her" (see _learn_sex)
+        self._sex: dict[str, str] = {}  # what gender() found, kept: it is asked for every mention
         self.renamed: dict[str, str] = {}  # described people a name was later found for
         self.last_paragraph_quotes: list[Quote] = []  # the quotes of the paragraph just read
         self.aside = False  # the last quote was said to oneself ("he muttered to himself")
@@ -1427,8 +1431,11 @@ class _Attributor:
 
         Else a described person's role may tell it ("the nurse": see ``_ROLE_SEX``).
         """
-        return self.cast.gender(name) or self.own_sex.get(name, "") \
-            or (_ROLE_SEX.get(name.split()[-1].lower(), "") if name.startswith(("the ", "his ", "her ")) else "")
+        sex = self._sex.get(name)
+        if sex is None:
+            sex = self._sex[name] = self.cast.gender(name) or self.own_sex.get(name, "") or (
+                _ROLE_SEX.get(name.split()[-1].lower(), "") if name.startswith(("the ", "his ", "her ")) else "")
+        return sex
 
     def _learn_sex(self, name: str, sex: str) -> None:
         """Take ``sex`` for a described person of no sex by the word ("the surgeon … his face").
@@ -1438,7 +1445,7 @@ class _Attributor:
         """
         if not sex or self.gender(name):
             return
-        self.own_sex[name] = sex
+        self.own_sex[name] = self._sex[name] = sex
         self.pronoun_gender.setdefault(name, sex)
         when = self.latest_of_gender.get("", {}).pop(name, None)
         if when is not None:
@@ -1526,8 +1533,8 @@ class _Attributor:
                 prev_end, last_end = last_end, i
                 clause_pronoun = None
                 continue
-            if not kind and i not in canon and tok.low != "one":
-                if not tok.text[0].isalpha() or tok.low in _CLAUSE_OPENERS:
+            if not kind and i not in canon:
+                if tok.breaks_clause:
                     clause_pronoun = None
                 continue
             if kind == "say":
@@ -1821,17 +1828,19 @@ class _Attributor:
         if j and toks[j - 1].low in _SPEECH_NOUNS and j + 1 < len(toks) and toks[j].low == "of" \
                 and (owner := self._subject_at(ch, j + 1)) is not None:
             return owner  # "cried the voice of John", "said the voice of his mother"
-        if tok.low == "the" and _description_end(toks, i) == i + 2 and toks[i + 1].low == "other" \
+        if tok.low == "the" and i + 1 < len(toks) and toks[i + 1].low == "other" and _description_end(toks, i) == i + 2 \
                 and (other := self._replier(None)) is not None:
             return other.speaker, "explicit", i + 2  # "said the other": the other of the two talking
-        if (end := self._companion_end(ch, i)) is not None and (owner := ch.refs.get(i)) is not None \
+        if (i in ch.names or tok.low in ("his", "her")) and (end := self._companion_end(ch, i)) is not None \
+                and (owner := ch.refs.get(i)) is not None \
                 and (partner := next((s for s in reversed(self.speakers)
                                       if s != owner and s not in self.elders), None)):
             return partner, "explicit", end  # "replied his companion": the one he talks with
         if i in ch.names:
-            speaker = ch.refs.get(i, tok.text)
-            self._voice_seen(toks, ch.names[i], speaker)
-            return speaker, "explicit", ch.names[i]
+            speaker, end = ch.refs.get(i, tok.text), ch.names[i]
+            if toks[end - 1].low in _SPEECH_NOUNS:
+                self._voice_seen(toks, end, speaker)
+            return speaker, "explicit", end
         if tok.low in _SUBJECT_PRONOUNS:
             ref = ch.refs.get(i)
             # an unresolved "he said" still says the speaker is someone unnamed
@@ -1860,13 +1869,14 @@ class _Attributor:
         """Give ``voice`` the person its own clause shows next, after the voice phrase ending at ``j``.
 
         ("“Stop!” cried a hoarse voice, as a man rose from the ditch.")
-        The voice is first heard and then seen: the person who appears in
-        the same breath is its owner, so "the man" who speaks on is that
-        voice, not someone new, nor the "he" of earlier narration that no
-        one named.
+        The voice is first heard and then seen (the caller checks that the
+        phrase ends on "voice" or another speech noun): the person who
+        appears in the same breath is its owner, so "the man" who speaks on
+        is that voice, not someone new, nor the "he" of earlier narration
+        that no one named.
         """
         k = j + (j < len(toks) and toks[j].text == ",")
-        if toks[j - 1].low in _SPEECH_NOUNS and k + 1 < len(toks) and toks[k].low in _CLAUSE_OPENERS \
+        if k + 1 < len(toks) and toks[k].low in _CLAUSE_OPENERS \
                 and toks[k + 1].low in ("a", "an") and (end := self._person_noun_end(toks, k + 1)) is not None:
             key = " ".join(t.low for t in toks[k + 2:end])
             known = self.described.get(key, voice)
@@ -2241,7 +2251,8 @@ class _Attributor:
                 subject, main_subject = main_subject, None
             if main_subject is not None and toks[k - 1].text == "," and _past_verb_at(toks, k):
                 subject, main_subject = main_subject, None  # "X, when he had eaten, rose and said"
-            if opens_clause and subject is None and self._companion_end(ch, k) is not None:
+            if opens_clause and subject is None and (k in ch.names or tok.low in ("his", "her")) \
+                    and self._companion_end(ch, k) is not None:
                 subject = k  # "Tom's companion … said": not Tom
             elif k in ch.refs and (k in ch.names or tok.low in _SUBJECT_PRONOUNS):
                 # "he", "she", "I" are always subjects; a name when it opens a clause
@@ -2278,10 +2289,10 @@ class _Attributor:
         """
         toks = ch.tokens
         prev_end, end = ch.ends
-        if end < 0 or end + 1 < len(toks) and not all(t.text in _TRAILING_MARKS for t in toks[end + 1:]):
-            return None
         for k in range(max(prev_end + 1, 0), min(prev_end + 5, end - 1)):
             if toks[k].low in ("his", "her") and toks[k + 1].low in _REPLY_NOUNS and k in ch.refs:
+                if end + 1 < len(toks) and not all(t.text in _TRAILING_MARKS for t in toks[end + 1:]):
+                    return None
                 return _Guess(ch.refs[k], "pronoun", 0.8)
         return None
 
@@ -2585,7 +2596,7 @@ class _Attributor:
         context = None  # built only when some quote of the turn needs it
         if any(g is None and not r[3] for g, r in zip(guesses, regions)):
 
-            context = _TurnContext(guesses, [self.say_clauses(ch, last_sentence_only=False) for ch in chunks],
+            context = _TurnContext(guesses, lambda k: self.say_clauses(chunks[k], last_sentence_only=False),
                                    lambda: self.beat_subjects(chunks),
                                    lambda k: self.sentence_subject(chunks[k], text, regions[k - 1][1] if k else 0))
         quotes = []
@@ -2595,7 +2606,7 @@ class _Attributor:
                 continue
             addressee = self.vocative(span.text)
             self.quote_heard = span.text
-            if addressee and guesses[k] is not None:
+            if addressee and guesses[k] is not None and self._first_heard(addressee):
                 self._name_the_one_addressed(
                     self.sentence_subject(chunks[k], text, regions[k - 1][1] if k else 0)
                     or self._next_subject(chunks[k + 1]), addressee, guesses[k].speaker)
@@ -2643,6 +2654,11 @@ class _Attributor:
             self.aside = self._said_to_oneself(chunks[len(regions)])
         return quotes
 
+    def _first_heard(self, name: str) -> bool:
+        """Whether the cast's ``name`` is heard for the first time: never narrated, named speaking or mentioned."""
+        return name in self.cast_people and name not in self.narrated and name not in self.named_speakers \
+            and name not in self.recent
+
     def _name_the_one_addressed(self, subject: str | None, name: str, speaker: str) -> None:
         """A name first heard in address names the described person the narration turns to.
 
@@ -2654,14 +2670,11 @@ class _Attributor:
         or else of the sentence after the call's say-clause ("“Morning,
         Nell!” he said. The nurse knelt and hugged him.": see
         :meth:`_next_subject`), when the quote's speaker is known to be
-        someone else.  Only a name never
-        met before (not narrated, spoken or mentioned) takes over a
+        someone else.  Only a name never met before (see
+        :meth:`_first_heard`, checked by the caller) takes over a
         described person, and not one of the other sex; their earlier
         quotes and their description go to the name.
         """
-        if name not in self.cast_people or name in self.narrated or name in self.named_speakers \
-                or name in self.recent:
-            return
         if subject is None or subject == speaker or subject in self.cast_people or subject == self.cast.narrator \
                 or subject not in self.described.values() \
                 or {self.gender(name), self.gender(subject) or self.pronoun_gender.get(subject, "")} \
@@ -2819,21 +2832,31 @@ class _Attributor:
 class _TurnContext:
     """What the rest of a turn says about the speaker of its unattributed quotes.
 
-    Precomputed once per turn so that a paragraph of many quotes stays linear.
-    The acting characters are found only if some quote needs them (few do):
+    Built once per turn so that a paragraph of many quotes stays linear.
+    The say-clauses of the narration (``say_clause(k)`` for the narration
+    before quote ``k``) are read only as far as some quote needs them, and
+    the acting characters only if some quote needs them (few do):
     ``find_actors`` reads the narration without changing any state, so
     calling it later gives the same answer.
     """
 
-    def __init__(self, guesses: Sequence[_Guess | None], said: Sequence[_Guess | None],
+    def __init__(self, guesses: Sequence[_Guess | None], say_clause: Callable[[int], _Guess | None],
                  find_actors: Callable[[], Sequence[str]],
                  subject_before: Callable[[int], str | None]) -> None:
         self.before = _nearest(guesses)  # nearest attributed quote at or before k
         self.after = _nearest(guesses[::-1])[::-1]  # … at or after k
-        self.said = _nearest(said)  # nearest "X says" clause in the narration up to quote k
+        self._say_clause = say_clause
+        self._said: list[_Guess | None] = []  # nearest "X says" clause in the narration up to quote k
         self._find_actors = find_actors
         self._subject_before = subject_before
         self._actors: list[str] | None = None
+
+    def said(self, k: int) -> _Guess | None:
+        """The nearest "X says" clause in the narration up to quote ``k``."""
+        while len(self._said) <= k:
+            clause = self._say_clause(len(self._said))
+            self._said.append(clause if clause is not None or not self._said else self._said[-1])
+        return self._said[k]
 
     @property
     def actors(self) -> list[str]:
@@ -2855,7 +2878,7 @@ class _TurnContext:
         for other in (self.before[k], self.after[k]):
             if other is not None and other.speaker != addressee:
                 return _Guess(other.speaker, other.method, other.confidence - 0.1, other.addressee)
-        clause = self.said[k]
+        clause = self.said(k)
         if clause is not None and clause.speaker != addressee:
             return clause
         if not k and (beat := self._beat(k, addressee)):
@@ -3190,6 +3213,8 @@ def _name_the_unnamed(quotes: list[Quote], cast: Cast, pronoun_gender: dict[str,
 
 def _rename(quotes: list[Quote], renames: dict[str, str]) -> None:
     """Give every quote's speaker and addressee the name ``renames`` maps them to."""
+    if not renames:
+        return
     for quote in quotes:
         quote.speaker = renames.get(quote.speaker, quote.speaker) if quote.speaker else None
         quote.addressee = renames.get(quote.addressee, quote.addressee) if quote.addressee else None
