@@ -1353,6 +1353,14 @@ _HEADING_WORDS = {"chapter", "part", "book", "volume", "section", "act", "canto"
 _PARENT_VOCATIVES = {**{w: "f" for w in "mother mamma mama mum mummy ma".split()},
                      **{w: "m" for w in "father papa pa dad daddy".split()}}
 _PARENT_WORD_RE = re.compile(r"(?i)\b(?:%s)\b" % "|".join(_PARENT_VOCATIVES))
+
+
+def _mentions_parent(text: str) -> bool:
+    """Whether ``text`` has a parent word ("mother", "papa" …); a substring test first skips most quotes fast."""
+    low = text.lower()
+    return ("ma" in low or "pa" in low or "mu" in low or "dad" in low or "mother" in low or "father" in low) \
+        and _PARENT_WORD_RE.search(text) is not None
+
 _ENDEARMENTS = {"dear", "darling", "dearest", "love"}
 _POLITE = {"sir", "ma'am", "ma’am", "madam", "miss", "mum", "m'm"}
 _VOCATIVE_BEFORE = {",", "dear", "my", "oh", "o", "ah", "hey", "hi", "hello", "yes", "no",
@@ -2398,7 +2406,7 @@ class _Attributor:
         sight (see :meth:`_parent_in_sight`).
         """
         named = self._named_vocative(quote_text)
-        if named is None and _PARENT_WORD_RE.search(quote_text):
+        if named is None and _mentions_parent(quote_text):
             return self._parent_vocative(quote_text)
         return named
 
@@ -2611,14 +2619,13 @@ class _Attributor:
                     self.sentence_subject(chunks[k], text, regions[k - 1][1] if k else 0)
                     or self._next_subject(chunks[k + 1]), addressee, guesses[k].speaker)
             guess = guesses[k] or (addressee and quotes and self._answer(quotes, addressee, span.text)) \
-                or self._third_voice(guesses[max(0, k - 2):k], [r[2].text for r in regions[max(0, k - 2):k]],
-                                     addressee) \
+                or k >= 2 and self._third_voice(guesses[k - 2:k], [r[2].text for r in regions[k - 2:k]], addressee) \
                 or (k and self._answered_at_once(guesses[k - 1], chunks[k], regions[k - 1][2].text, span.text)) \
                 or (context and context.speaker(k, addressee)) or self.turn_taking(addressee)
             if guess is not None and guess.speaker == addressee and guesses[k] is None:
                 guess = self.turn_taking(addressee)
             elif guess is not None and guesses[k] is None and addressee != guess.speaker \
-                    and _PARENT_WORD_RE.search(span.text) and self._parent_vocative(span.text) == guess.speaker:
+                    and _mentions_parent(span.text) and self._parent_vocative(span.text) == guess.speaker:
                 # "Hush, Ned! Isn't it dreadful, mamma?": the mother
                 # called on after someone else is not the one speaking either
                 guess = self.turn_taking(addressee, guess.speaker)
