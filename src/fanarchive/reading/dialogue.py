@@ -391,7 +391,7 @@ def _past_verb_at(tokens: Sequence[_Token], i: int) -> bool:
 def _pronoun_partner_at(tokens: Sequence[_Token], i: int) -> bool:
     """Whether "and I" (or "and he", "and she") and a past verb follow at ``i``: a compound subject.
 
-    ("…, Herncastle and I met again. He held out his hand": the one named
+    ("…, Ward and I met again. He held out his hand": the one named
     beside the pronoun is a subject of the sentence, and so the "he" that
     follows, though the sentence opened on something else.)
     """
@@ -1314,7 +1314,7 @@ _ANNOUNCED_WORDS = _REPLY_NOUNS | {"query", "question"}  # "came the reply", "fo
 # words that open an answer to what was just said ("Yes, …", "Precisely.", "Well, …")
 _ANSWER_WORDS = frozenset({"yes", "no", "aye", "nay", "yea", "precisely", "exactly", "certainly", "quite",
                            "true", "right", "surely", "undoubtedly", "yeah", "yep", "nope", "well"})
-# a question drawing on what the other just said ("Don't you ever steal, then?")
+# a question drawing on what the other just said ("Don't you ever sleep, then?")
 _FOLLOW_UP_RE = re.compile(r"[^.!?]*, then\?")
 _NO_WORDS = frozenset({"no", "nay", "nope"})
 _ANSWER_RE = re.compile(r"\W*([A-Za-z]+)(\W?)")
@@ -1661,7 +1661,7 @@ class _Attributor:
         """Remember a description the narration gives the person ``ref`` ending at ``end``.
 
         ("He was an old man, of heavy build", "the man, who was a porter"
-        or "Mr. Greyson, the old gentleman who …": "the old man", "the
+        or "Mr. Hale, the old gentleman who …": "the old man", "the
         porter", "the old gentleman" is that person from now on, even if
         it stood for someone unnamed.)  A bare "man" or "woman" says too
         little, and a description given a named character stays theirs.
@@ -1688,7 +1688,7 @@ class _Attributor:
 
         The person noun (or the "himself"/"herself" after any noun) says it
         is that person's description: "answered the artist" later is them.
-        A narrator's "my cousin, John Herncastle" likewise makes a later
+        A narrator's "my cousin, John Ward" likewise makes a later
         "My cousin rushed in" him: "my" always points from the same "I".
         """
         k = i - 1
@@ -2573,7 +2573,7 @@ class _Attributor:
                 # said. “B.” He laughed.")
                 after = None
             before = None
-            # a say-verb may run straight into the words ("All the ladies said 'Poor child!'")
+            # a say-verb may run straight into the words ("All the ladies said 'Poor thing!'")
             if _char_before(text, start) in ",:—–" or chunks[k].tokens and chunks[k].tokens[-1].speech_verb:
                 # "“A,” said X, “B”": X's clause introduces B too, unless a
                 # later sentence has its own ("… said Beth. … as Jo said, “B”")
@@ -2995,14 +2995,14 @@ def _settle(quotes: list[Quote], texts: Sequence[str], cast: Cast, attributor: _
 
 # A question asking someone's name, closing a quote ("What name?", "Who are you?")
 _NAME_QUESTION_RE = re.compile(r"(?i)\b(?:what name|what(?:['’]s| is) your name|who are you)\?\s*$")
-# The name given in answer ("Greyson, -- office upstairs.", "My name is Greyson.")
+# The name given in answer ("Hale, -- office upstairs.", "My name is Hale.")
 _NAME_GIVEN_RE = re.compile(r"\W*(?:(?:my name is|my name['’]s|I am|I['’]m)\s+)?((?:[A-Z][\w'’.]*\s+)*[A-Z][\w'’]*)\s*(?:[,.;!]|--|[—–]|$)")
 
 
 def _name_given_on_asking(quotes: list[Quote], cast: Cast) -> None:
     """An unnamed speaker asked their name ("What name?") is the known character whose name they answer.
 
-    ("“What name?”" / "“Greyson, -- second floor.”" / "… said Mr. Greyson"):
+    ("“What name?”" / "“Hale, -- second floor.”" / "… said Mr. Hale"):
     a story lets a stranger ("the gentleman") give their name when asked,
     and calls them by it from then on.  When a quote closes with a question
     for a name and the next quote, in the next paragraph, is by someone
