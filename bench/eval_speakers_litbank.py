@@ -3,8 +3,14 @@
 Run:  .venv/bin/python bench/eval_speakers_litbank.py [--split dev|test|all] [--verbose] [--gold-paragraphs] [--data DIR]
 
 ``--split``: the excerpt files sorted by name, *dev* = even positions
-(0, 2, ...), *test* = odd positions, *all* (default) = both.  Look at errors
-on dev only; test is the held-out check that a rule generalises.
+(0, 2, ...), *test* = odd positions, *all* (default) = both.  The rules
+were first written looking at dev errors only, with test held out (dev
+86.3, test 73.2: a rule fitted to the excerpts it was written from scores
+far higher there); since then errors on both halves have been read, so
+neither is held out any more and every figure here is in-sample.  A rule
+is kept only when it raises *all* and lowers neither half, which guards
+against a rule that fixes one book by breaking others, not against
+fitting this corpus.
 
 Data: ``shared/data/litbank_quotes/tsv`` (beside the repository; or
 ``FANARCHIVE_SHARED``): for each excerpt a ``.txt`` (tokenised, one sentence
