@@ -1403,7 +1403,10 @@ class _Attributor:
         self.paragraph_starts: list[int] = []  # mentions made before each paragraph read
         self.last_named: dict[str, tuple[str, int]] = {}  # gender → last character named in narration, when
         self.strangers: set[str] = set()  # described people brought in as new ("a thin gentleman")
-        # described people of no known sex that a "he" or "she" was taken for ("the doctor")
+        # described people of no known sex that a "he" or "she" was taken for ("the doctor"):
+        # weaker than own_sex, it only keeps them from being renamed to someone of the
+        # other sex and never changes whom a later pronoun finds (treating it as own_sex
+        # lowered LitBank B-cubed F1 from 87.9 to 87.3)
         self.pronoun_gender: dict[str, str] = {}
         self.own_sex: dict[str, str] = {}  # described people's sex, shown by "his"/"her" (see _learn_sex)
         self._sex: dict[str, str] = {}  # what gender() found, kept: it is asked for every mention
